@@ -1,0 +1,128 @@
+"""The ``weihai-kg`` command: build, validate, stats, queries, query. Thin: it parses
+arguments, calls the core, prints, and maps each error class to its exit code."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .build import build
+from .errors import KgError, ValidationFailed
+from .queries import find_query, load_queries, run_named
+from .results import GRAPH_FORMATS, SOLUTION_FORMATS, serialize, table
+from .sources import ProjectPaths, read_sources
+from .stats import compute_stats
+from .store import ENV_STORE, open_store, resolve_store_path
+from .validate import ValidationReport, validate_quads
+
+
+def _paths(args: argparse.Namespace) -> ProjectPaths:
+    return ProjectPaths(Path(args.root))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    store_path = resolve_store_path(args.store)
+    info = build(_paths(args), store_path, progress=lambda step: print(f"• {step}", file=sys.stderr, flush=True))
+    print(f"built {info.quads} quads into {store_path} (build {info.build_id})")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    paths = _paths(args)
+    print(f"• validating {paths.data_dir} against {paths.shapes_dir}", file=sys.stderr, flush=True)
+    report = validate_quads(read_sources(paths), paths)
+    print(report.text())
+    return 0 if report.conforms else ValidationFailed.exit_code
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    opened = open_store(resolve_store_path(args.store))
+    stats = compute_stats(opened.store)
+    print(f"store:          {opened.path} (build {opened.info.build_id})")
+    print(f"quads:          {stats.quads}")
+    print(f"triples:        {stats.distinct_triples} distinct")
+    print(f"named graphs:   {stats.named_graphs} ({stats.report_loci} places in the report)")
+    print("entities per class:")
+    for cls, n in stats.classes:
+        print(f"  {n:5d}  {cls}")
+    return 0
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    for name, query in load_queries(_paths(args).queries_dir).items():
+        params = "".join(f" [{p.name}={p.default}]" for p in query.params)
+        print(f"{name}{params}\n    {query.title(args.lang)}")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    query = find_query(_paths(args).queries_dir, args.name)
+    params = dict(_split_param(p) for p in args.param)
+    opened = open_store(resolve_store_path(args.store))
+    result = run_named(opened.store, query, params)
+    if args.format == "table":
+        print(table(result))
+    else:
+        sys.stdout.buffer.write(serialize(result, args.format))
+        sys.stdout.flush()
+    return 0
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"--param takes NAME=VALUE, got {text!r}")
+    return name, value
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="weihai-kg", description="The knowledge graph of 한중Zine Vol.193 on Weihai.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_text: str, store: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--root", default=".", help="the weihai-kg checkout (default: the working directory)")
+        if store:
+            p.add_argument("--store", help=f"store path (default: ${ENV_STORE}, else build/store)")
+        return p
+
+    command("build", "validate the data and build the store").set_defaults(func=cmd_build)
+    command("validate", "validate the data against the shapes", store=False).set_defaults(func=cmd_validate)
+    command("stats", "count triples, graphs and entities in the store").set_defaults(func=cmd_stats)
+    q = command("queries", "list the named queries", store=False)
+    q.add_argument("--lang", default="en", choices=["en", "ko"])
+    q.set_defaults(func=cmd_queries)
+    q = command("query", "run a named query or a .rq file")
+    q.add_argument("name", help="a name from 'weihai-kg queries', or a path to a .rq file")
+    q.add_argument("--format", default="table", choices=["table", *SOLUTION_FORMATS, *GRAPH_FORMATS])
+    q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a query parameter")
+    q.set_defaults(func=cmd_query)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except ValidationFailed as e:
+        report = e.report
+        assert isinstance(report, ValidationReport)
+        print(report.text(), file=sys.stderr)
+        print(f"weihai-kg: {e}; the store was not changed", file=sys.stderr)
+        return e.exit_code
+    except KgError as e:
+        print(f"weihai-kg: {e}", file=sys.stderr)
+        return e.exit_code
+    except argparse.ArgumentTypeError as e:
+        parser.error(str(e))
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

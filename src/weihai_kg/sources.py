@@ -1,0 +1,107 @@
+"""Reading the project's RDF sources (ontology, data, shapes) into quads, with errors that
+name the file, line and column."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, parse
+
+from .errors import ConfigError, DataSyntaxError, SourceLocation
+from .namespaces import GRAPH_ONTOLOGY
+
+log = logging.getLogger(__name__)
+
+FORMATS = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG, ".nq": RdfFormat.N_QUADS, ".nt": RdfFormat.N_TRIPLES}
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    """Where a weihai-kg checkout keeps its sources; every default is relative to ``root``."""
+
+    root: Path
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def source_text(self) -> Path:
+        return self.data_dir / "sources" / "hanjung-zine-193.txt"
+
+    def ontology_files(self) -> list[Path]:
+        return _rdf_files(self.ontology_dir)
+
+    def data_files(self) -> list[Path]:
+        return _rdf_files(self.data_dir)
+
+    def shapes_files(self) -> list[Path]:
+        return _rdf_files(self.shapes_dir)
+
+
+def _rdf_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise ConfigError(f"{folder}: no such directory (is --root the weihai-kg checkout?)")
+    return sorted(p for p in folder.iterdir() if p.suffix in FORMATS and p.is_file())
+
+
+def read_file(path: Path, graph: NamedNode | None = None) -> list[Quad]:
+    """Parse one RDF file; triples of a Turtle file go into ``graph`` when given.
+
+    Raises DataSyntaxError naming file, line and column, or ConfigError if unreadable.
+    """
+    try:
+        quads = list(parse(path=str(path), format=FORMATS[path.suffix]))
+    except SyntaxError as e:
+        raise DataSyntaxError(SourceLocation(path, e.lineno, e.offset), _first_line(e.msg)) from e
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror or e})") from e
+    if graph is None:
+        return quads
+    return [Quad(q.subject, q.predicate, q.object, graph) if q.graph_name == DefaultGraph() else q for q in quads]
+
+
+def _first_line(message: str) -> str:
+    return message.splitlines()[0] if message else "syntax error"
+
+
+def read_sources(paths: ProjectPaths) -> list[Quad]:
+    """The ontology (into graph:ontology) and every data file, as one list of quads."""
+    quads: list[Quad] = []
+    for path in paths.ontology_files():
+        quads.extend(read_file(path, GRAPH_ONTOLOGY))
+    for path in paths.data_files():
+        quads.extend(read_file(path))
+    log.info("read %d quads from %s", len(quads), paths.root)
+    return quads
+
+
+def source_digest(paths: ProjectPaths) -> str:
+    """SHA-256 over the ontology, data and shapes files: the same sources give the same id."""
+    digest = hashlib.sha256()
+    for path in [*paths.ontology_files(), *paths.data_files(), *paths.shapes_files()]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """1-based numbered lines of a text file."""
+    with path.open(encoding="utf-8") as handle:
+        yield from enumerate(handle, start=1)

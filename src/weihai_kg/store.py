@@ -1,0 +1,143 @@
+"""The on-disk Oxigraph store: built once into a fresh directory, switched in atomically,
+opened read-only for serving.
+
+Layout, for a store path ``build/store``::
+
+    build/store            -> a symlink to the current build
+    build/store.builds/<build-id>/        the Oxigraph (RocksDB) directory
+    build/store.builds/<build-id>.json    what was built, from what, when
+
+A build writes a new directory and only then replaces the symlink with ``os.replace``
+(atomic on POSIX), so readers see the old store or the new one, never a half-written one,
+and a failed build leaves the current store as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pyoxigraph import Quad, Store
+
+from .errors import ConfigError, StoreError, StoreNotFound
+
+log = logging.getLogger(__name__)
+
+ENV_STORE = "WEIHAI_KG_STORE"
+DEFAULT_STORE = Path("build/store")
+KEEP_BUILDS = 2
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What a build holds and where it came from; kept beside each build."""
+
+    build_id: str
+    built_at: str
+    source_digest: str
+    quads: int
+
+    @classmethod
+    def read(cls, path: Path) -> BuildInfo:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**data)
+
+
+def resolve_store_path(cli_value: str | os.PathLike[str] | None) -> Path:
+    """``--store`` if given, else ``$WEIHAI_KG_STORE``, else ``build/store`` in the working directory."""
+    chosen = cli_value or os.environ.get(ENV_STORE) or DEFAULT_STORE
+    return Path(chosen)
+
+
+def builds_dir(store_path: Path) -> Path:
+    return store_path.parent / f"{store_path.name}.builds"
+
+
+def new_build_id(source_digest: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{stamp}-{source_digest[:12]}"
+
+
+def write_store(quads: Iterable[Quad], store_path: Path, source_digest: str) -> BuildInfo:
+    """Write ``quads`` into a new build and switch ``store_path`` to it.
+
+    Raises ConfigError if ``store_path`` is a real directory (not one of our symlinks), and
+    StoreError if writing or switching fails; in both cases the current store is untouched.
+    """
+    if store_path.exists() and not store_path.is_symlink():
+        raise ConfigError(f"{store_path}: exists and is not a weihai-kg store link; choose another --store")
+    build_id = new_build_id(source_digest)
+    target = builds_dir(store_path) / build_id
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        count = _fill(target, quads)
+        info = BuildInfo(build_id, datetime.now(UTC).isoformat(timespec="seconds"), source_digest, count)
+        target.with_suffix(".json").write_text(json.dumps(asdict(info), indent=2) + "\n", encoding="utf-8")
+        _switch(store_path, target)
+    except OSError as e:
+        shutil.rmtree(target, ignore_errors=True)
+        target.with_suffix(".json").unlink(missing_ok=True)
+        raise StoreError(f"{target}: cannot write the store ({e.strerror or e}); the current store is unchanged") from e
+    _prune(store_path)
+    log.info("store %s now serves build %s (%d quads)", store_path, build_id, count)
+    return info
+
+
+def _fill(target: Path, quads: Iterable[Quad]) -> int:
+    listed = list(quads)
+    store = Store(str(target))
+    store.bulk_extend(listed)
+    store.flush()
+    store.optimize()
+    del store  # closes RocksDB before the directory is published
+    return len(listed)
+
+
+def _switch(store_path: Path, target: Path) -> None:
+    link = store_path.parent / f".{store_path.name}.switch-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(os.path.relpath(target, store_path.parent))
+    os.replace(link, store_path)
+
+
+def _prune(store_path: Path) -> None:
+    """Keep the current build and the one before it; older builds are removed."""
+    current = store_path.resolve()
+    folder = builds_dir(store_path)
+    builds = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
+    for old in builds[KEEP_BUILDS:]:
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)
+            old.with_suffix(".json").unlink(missing_ok=True)
+
+
+@dataclass
+class OpenStore:
+    """A store opened read-only, with the build it serves."""
+
+    store: Store
+    info: BuildInfo
+    path: Path
+
+
+def open_store(store_path: Path) -> OpenStore:
+    """Open the current build read-only.
+
+    Raises StoreNotFound if nothing was built at ``store_path``, StoreError if it cannot be opened.
+    """
+    if not store_path.exists():
+        raise StoreNotFound(f"{store_path}: no store here; run 'weihai-kg build' first (or pass --store)")
+    target = store_path.resolve()
+    meta = target.with_suffix(".json")
+    try:
+        info = BuildInfo.read(meta)
+        store = Store.read_only(str(target))
+    except (OSError, ValueError, TypeError) as e:
+        raise StoreError(f"{target}: cannot open the store ({e})") from e
+    return OpenStore(store, info, target)

@@ -1,0 +1,191 @@
+"""SHACL validation at build time, with a typed report that names entity, label, rule and file.
+
+pySHACL sees one graph, so the shapes run over the union of every graph. For the
+provenance rule it also sees, for each named graph and for the default graph, a computed
+``wh:tripleCount``: a statement outside any described graph then shows up as a violation.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rdflib
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
+from pyshacl import validate as shacl_validate
+
+from .errors import DataSyntaxError, ShapesError, SourceLocation, ValidationFailed
+from .locate import Locator
+from .namespaces import (
+    PREFIXES,
+    SKOS_PREF_LABEL,
+    WH_DEFAULT_GRAPH,
+    WH_TRIPLE_COUNT,
+    compact,
+)
+from .sources import ProjectPaths, read_file
+
+log = logging.getLogger(__name__)
+
+SH = rdflib.Namespace(PREFIXES["sh"])
+XSD_INTEGER = NamedNode(PREFIXES["xsd"] + "integer")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, with what a person needs to find and fix it."""
+
+    shape: str
+    shape_label: str
+    component: str
+    message: str
+    focus: str
+    focus_label: str
+    path: str | None
+    value: str | None
+    severity: str
+    location: SourceLocation | None
+
+    def line(self) -> str:
+        where = f" [{self.location}]" if self.location else ""
+        what = f" {self.path}" if self.path else ""
+        value = f" = {self.value}" if self.value else ""
+        label = f" «{self.focus_label}»" if self.focus_label else ""
+        return f"{self.focus}{label}{what}{value}: {self.message}{where}"
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of one validation run."""
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+
+    def by_shape(self) -> dict[str, list[Violation]]:
+        grouped: dict[str, list[Violation]] = defaultdict(list)
+        for v in sorted(self.violations, key=lambda v: (v.shape_label, v.focus, v.message)):
+            grouped[f"{v.shape_label} ({v.shape})"].append(v)
+        return dict(grouped)
+
+    def text(self) -> str:
+        if self.conforms:
+            return "Conforms: the data meets every shape."
+        lines = [f"Does not conform: {len(self.violations)} violation(s) of {len(self.by_shape())} rule(s)."]
+        for rule, items in self.by_shape().items():
+            lines.append(f"\n{rule}: {len(items)}")
+            lines.extend(f"  - {v.line()}" for v in items)
+        return "\n".join(lines)
+
+    def summary(self) -> str:
+        counts = Counter(v.shape_label for v in self.violations)
+        return "data does not conform to the shapes: " + ", ".join(f"{k} ×{n}" for k, n in sorted(counts.items()))
+
+
+def validation_store(quads: list[Quad]) -> Store:
+    """The union of all graphs plus a ``wh:tripleCount`` per graph, in memory."""
+    store = Store()
+    counts: Counter[NamedNode | DefaultGraph] = Counter()
+    for q in quads:
+        counts[q.graph_name] += 1
+    store.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
+    counts.setdefault(DefaultGraph(), 0)
+    for graph, n in counts.items():
+        node = WH_DEFAULT_GRAPH if isinstance(graph, DefaultGraph) else graph
+        store.add(Quad(node, WH_TRIPLE_COUNT, Literal(str(n), datatype=XSD_INTEGER), DefaultGraph()))
+    return store
+
+
+def load_shapes(paths: ProjectPaths) -> rdflib.Graph:
+    """All shapes files as one rdflib graph; pyoxigraph parses first for exact error positions."""
+    graph = rdflib.Graph()
+    for path in paths.shapes_files():
+        read_file(path)  # raises DataSyntaxError with file, line and column
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as e:  # rdflib raises several unrelated types for bad Turtle
+            raise DataSyntaxError(SourceLocation(path), str(e)) from e
+    return graph
+
+
+def validate_quads(quads: list[Quad], paths: ProjectPaths) -> ValidationReport:
+    """Run the shapes over ``quads``; the report locates each violation in the data files."""
+    store = validation_store(quads)
+    shapes = load_shapes(paths)
+    log.info("validating %d quads against %d shape triples", len(quads), len(shapes))
+    conforms, results, text = shacl_validate(store, shacl_graph=shapes, advanced=True, allow_warnings=True)
+    if not isinstance(results, rdflib.Graph):  # pyshacl reports a broken shape this way
+        raise ShapesError(f"{paths.shapes_dir}: the shapes cannot run: {text.strip()}")
+    if conforms:
+        return ValidationReport(True)
+    locator = Locator.from_files(data_files_for_locating(paths))
+    labels = _labeller(store)
+    violations = [_violation(results, shapes, r, locator, labels) for r in results.subjects(rdflib.RDF.type, SH.ValidationResult)]
+    return ValidationReport(False, violations)
+
+
+def data_files_for_locating(paths: ProjectPaths) -> list[Path]:
+    """Report and section files first, so an entity is located where the report states it."""
+    supplementary = ("translations", "external")
+    return sorted(paths.data_files(), key=lambda p: (p.stem in supplementary, p.name)) + paths.ontology_files()
+
+
+def require_conformance(quads: list[Quad], paths: ProjectPaths) -> ValidationReport:
+    """Validate; raises ValidationFailed carrying the report when the data does not conform."""
+    report = validate_quads(quads, paths)
+    if not report.conforms:
+        raise ValidationFailed(report, report.summary())
+    return report
+
+
+def _labeller(store: Store) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for quad in store.quads_for_pattern(None, SKOS_PREF_LABEL, None, None):
+        obj = quad.object
+        if isinstance(obj, Literal) and isinstance(quad.subject, NamedNode) and obj.language in ("ko", "en"):
+            current = labels.get(quad.subject.value)
+            if current is None or obj.language == "ko":
+                labels[quad.subject.value] = obj.value
+    return labels
+
+
+def _node_text(node: rdflib.term.Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, rdflib.URIRef):
+        return compact(str(node))
+    if isinstance(node, rdflib.Literal):
+        return f'"{node}"' + (f"@{node.language}" if node.language else "")
+    return str(node)
+
+
+def _violation(results: rdflib.Graph, shapes: rdflib.Graph, r: rdflib.term.Node, locator: Locator, labels: dict[str, str]) -> Violation:
+    focus = results.value(r, SH.focusNode)
+    shape = results.value(r, SH.sourceShape)
+    node_shape = _owning_node_shape(shapes, shape)
+    label = shapes.value(node_shape, rdflib.RDFS.label) if node_shape is not None else None
+    focus_iri = str(focus) if isinstance(focus, rdflib.URIRef) else ""
+    return Violation(
+        shape=_node_text(node_shape) or "?",
+        shape_label=str(label) if label else "shape",
+        component=compact(str(results.value(r, SH.sourceConstraintComponent))),
+        message=str(results.value(r, SH.resultMessage) or "constraint not met"),
+        focus=_node_text(focus) or "?",
+        focus_label=labels.get(focus_iri, ""),
+        path=_node_text(results.value(r, SH.resultPath)),
+        value=_node_text(results.value(r, SH.value)),
+        severity=compact(str(results.value(r, SH.resultSeverity))),
+        location=locator.find(focus_iri) if focus_iri else None,
+    )
+
+
+def _owning_node_shape(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> rdflib.term.Node | None:
+    """The named node shape a (possibly blank) property shape belongs to."""
+    if isinstance(shape, rdflib.URIRef) or shape is None:
+        return shape
+    for predicate in (SH.property, SH.sparql, SH["or"]):
+        owner = shapes.value(None, predicate, shape)
+        if owner is not None:
+            return owner
+    return shape
