@@ -16,7 +16,7 @@ from .results import GRAPH_FORMATS, SOLUTION_FORMATS, serialize, table
 from .sources import ProjectPaths, read_sources
 from .stats import compute_stats
 from .store import ENV_STORE, open_store, resolve_store_path
-from .validate import ValidationReport, validate_quads
+from .validate import ValidationReport, validate_project
 
 
 def _paths(args: argparse.Namespace) -> ProjectPaths:
@@ -33,7 +33,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     paths = _paths(args)
     print(f"• validating {paths.data_dir} against {paths.shapes_dir}", file=sys.stderr, flush=True)
-    report = validate_quads(read_sources(paths), paths)
+    report = validate_project(read_sources(paths), paths)
     print(report.text())
     return 0 if report.conforms else ValidationFailed.exit_code
 
@@ -119,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KgError as e:
         print(f"weihai-kg: {e}", file=sys.stderr)
         return e.exit_code
+    except BrokenPipeError:  # output piped into head and the like
+        return 0
     except argparse.ArgumentTypeError as e:
         parser.error(str(e))
         return 2

@@ -4,7 +4,8 @@ A header line is ``#+ key: value`` or ``#+ key@lang: value``; keys are ``title``
 ``description`` (one each per language), ``keywords`` and ``param``. A parameter line reads
 ``#+ param: NAME TYPE DEFAULT -- what it means``; the runner binds ``?NAME`` with
 pyoxigraph substitutions (never by editing the query text), using the default unless the
-caller gives a value. Queries run with the default graph as the union of all graphs.
+caller gives a value. The store's default graph holds the union of all graphs (see
+``build.union_default_graph``), so queries need no dataset options.
 """
 
 from __future__ import annotations
@@ -140,9 +141,9 @@ def find_query(folder: Path, name_or_file: str) -> NamedQuery:
 
 
 def run_sparql(store: Store, text: str, substitutions: dict[Variable, NamedNode | Literal] | None = None) -> QueryResult:
-    """Run a query over the union of all graphs; raises QuerySyntaxError with the parser's position."""
+    """Run a query; raises QuerySyntaxError with the parser's position."""
     try:
-        return store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
+        return store.query(text, substitutions=substitutions or None)
     except SyntaxError as e:
         raise QuerySyntaxError(str(e)) from e
     except RuntimeError as e:  # pyoxigraph: a substituted variable is not in the SELECT projection

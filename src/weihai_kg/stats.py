@@ -27,11 +27,12 @@ def _int(value: object) -> int:
 
 
 def compute_stats(store: Store) -> Stats:
-    """Counts over the union of the data graphs (the ontology graph included for triples only)."""
+    """Counts over the store: ``distinct_triples`` is the default graph (the union of all
+    graphs, ontology included); entities per class leave the ontology's own terms out."""
     quads = len(store)
-    one = _single(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    triples = _single(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     graphs = _single(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-    loci = _single(store, sparql_prefixes(["wh", "rdfs"]) + "SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE { GRAPH ?l { ?s ?p ?o } ?l a/rdfs:subClassOf* wh:ReportLocus }", union=True)
+    loci = _single(store, sparql_prefixes(["wh", "rdfs"]) + "SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE { GRAPH ?l { ?s ?p ?o } ?l a/rdfs:subClassOf* wh:ReportLocus }")
     rows = store.query(
         sparql_prefixes(["graph"]) + """
         SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
@@ -44,10 +45,10 @@ def compute_stats(store: Store) -> Stats:
         cls = row["class"]
         if isinstance(cls, NamedNode):
             classes.append((compact(cls.value), _int(row["n"])))
-    return Stats(quads, one, graphs, loci, classes)
+    return Stats(quads, triples, graphs, loci, classes)
 
 
-def _single(store: Store, query: str, union: bool = False) -> int:
-    rows = store.query(query, use_default_graph_as_union=union)
+def _single(store: Store, query: str) -> int:
+    rows = store.query(query)
     assert isinstance(rows, QuerySolutions)
     return _int(next(iter(rows))["n"])

@@ -97,10 +97,10 @@ def validation_store(quads: list[Quad]) -> Store:
     return store
 
 
-def load_shapes(paths: ProjectPaths) -> rdflib.Graph:
-    """All shapes files as one rdflib graph; pyoxigraph parses first for exact error positions."""
+def load_shapes(files: list[Path]) -> rdflib.Graph:
+    """Shapes files as one rdflib graph; pyoxigraph parses first for exact error positions."""
     graph = rdflib.Graph()
-    for path in paths.shapes_files():
+    for path in files:
         read_file(path)  # raises DataSyntaxError with file, line and column
         try:
             graph.parse(path, format="turtle")
@@ -109,17 +109,19 @@ def load_shapes(paths: ProjectPaths) -> rdflib.Graph:
     return graph
 
 
-def validate_quads(quads: list[Quad], paths: ProjectPaths) -> ValidationReport:
-    """Run the shapes over ``quads``; the report locates each violation in the data files."""
+def validate_quads(quads: list[Quad], shapes: rdflib.Graph, locate_in: list[Path]) -> ValidationReport:
+    """Run ``shapes`` over ``quads``; the report locates each violation in ``locate_in``.
+
+    Raises ShapesError when the shapes themselves cannot run.
+    """
     store = validation_store(quads)
-    shapes = load_shapes(paths)
     log.info("validating %d quads against %d shape triples", len(quads), len(shapes))
     conforms, results, text = shacl_validate(store, shacl_graph=shapes, advanced=True, allow_warnings=True)
     if not isinstance(results, rdflib.Graph):  # pyshacl reports a broken shape this way
-        raise ShapesError(f"{paths.shapes_dir}: the shapes cannot run: {text.strip()}")
+        raise ShapesError(f"the shapes cannot run: {text.strip()}")
     if conforms:
         return ValidationReport(True)
-    locator = Locator.from_files(data_files_for_locating(paths))
+    locator = Locator.from_files(locate_in)
     labels = _labeller(store)
     violations = [_violation(results, shapes, r, locator, labels) for r in results.subjects(rdflib.RDF.type, SH.ValidationResult)]
     return ValidationReport(False, violations)
@@ -131,9 +133,14 @@ def data_files_for_locating(paths: ProjectPaths) -> list[Path]:
     return sorted(paths.data_files(), key=lambda p: (p.stem in supplementary, p.name)) + paths.ontology_files()
 
 
+def validate_project(quads: list[Quad], paths: ProjectPaths) -> ValidationReport:
+    """Validate a checkout's quads against its own shapes, locating violations in its files."""
+    return validate_quads(quads, load_shapes(paths.shapes_files()), data_files_for_locating(paths))
+
+
 def require_conformance(quads: list[Quad], paths: ProjectPaths) -> ValidationReport:
     """Validate; raises ValidationFailed carrying the report when the data does not conform."""
-    report = validate_quads(quads, paths)
+    report = validate_project(quads, paths)
     if not report.conforms:
         raise ValidationFailed(report, report.summary())
     return report
