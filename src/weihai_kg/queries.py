@@ -151,4 +151,8 @@ def run_sparql(store: Store, text: str, substitutions: dict[Variable, NamedNode 
 
 
 def run_named(store: Store, query: NamedQuery, params: dict[str, str] | None = None) -> QueryResult:
-    return run_sparql(store, query.text, query.substitutions(params))
+    """Run a named query with its parameters; errors name the query file."""
+    try:
+        return run_sparql(store, query.text, query.substitutions(params))
+    except QuerySyntaxError as e:
+        raise QuerySyntaxError(f"{query.path}: {e}") from e

@@ -1,0 +1,122 @@
+"""The ``weihai-kg`` command from the outside: build, validate, stats and query as a user runs
+them, errors that name file, line, entity and rule, and a failed build that leaves the
+current store exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pyoxigraph import RdfFormat
+
+from weihai_kg.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "weihai_kg", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300, check=False)
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A copy of the sources, to break without touching the repository."""
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def store_digest(store_path: Path) -> str:
+    """SHA-256 of a canonical (sorted) N-Quads export of the store."""
+    opened = open_store(store_path)
+    lines = sorted(opened.store.dump(format=RdfFormat.N_QUADS).decode().splitlines())
+    del opened
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def test_build_stats_and_query(checkout: Path) -> None:
+    built = cli("build", "--store", "out/store", cwd=checkout)
+    assert built.returncode == 0, built.stderr
+    assert "validating" in built.stderr and "writing the store" in built.stderr  # progress
+    stats = cli("stats", "--store", "out/store", cwd=checkout)
+    assert stats.returncode == 0, stats.stderr
+    assert "   50  wh:Project" in stats.stdout and "named graphs:   104" in stats.stdout
+    answer = cli("query", "korea-projects-investment", "--store", "out/store", "--format", "csv", cwd=checkout)
+    assert answer.stdout.splitlines() == ["projects,total,currencyCode", "5,1072000000,CNY"]
+
+
+def test_store_from_environment(checkout: Path) -> None:
+    env = {"WEIHAI_KG_STORE": str(checkout / "env-store")}
+    assert cli("build", cwd=checkout, env=env).returncode == 0
+    answer = cli("query", "projects-in-month", "--param", "month=2018-01", "--format", "tsv", cwd=checkout, env=env)
+    assert "weihai-china-korea-ftz-bohai-park" in answer.stdout
+    assert (checkout / "env-store").is_symlink()
+
+
+def test_swapped_period_fails_validation_naming_entity_rule_and_line(checkout: Path) -> None:
+    data = checkout / "data" / "section-3.trig"
+    text = data.read_text(encoding="utf-8")
+    text = text.replace("time:hasBeginning period:2017-03 ;\n        time:hasEnd period:2018-01", "time:hasBeginning period:2018-01 ;\n        time:hasEnd period:2017-03")
+    data.write_text(text, encoding="utf-8")
+    result = cli("validate", cwd=checkout)
+    assert result.returncode == 4
+    assert "Period (shapes:IntervalShape)" in result.stdout
+    assert "period:2017-03--2018-01" in result.stdout and "Starts 2018-01, after it ends 2017-03" in result.stdout
+    assert "data/section-3.trig:" in result.stdout
+
+
+def test_dropped_label_fails_validation(checkout: Path) -> None:
+    data = checkout / "data" / "translations.trig"
+    text = data.read_text(encoding="utf-8")
+    assert '"Weihai Port Group Co., Ltd."@en' in text
+    data.write_text(text.replace('skos:prefLabel "Weihai Port Group Co., Ltd."@en', 'skos:altLabel "Weihai Port Group Co., Ltd."@en'), encoding="utf-8")
+    result = cli("validate", cwd=checkout)
+    assert result.returncode == 4
+    assert "agent:weihai-port-group «웨이하이항그룹유한공사»" in result.stdout
+    assert "Needs an English preferred label" in result.stdout
+
+
+def test_failed_builds_leave_the_store_intact(checkout: Path) -> None:
+    assert cli("build", "--store", "s/store", cwd=checkout).returncode == 0
+    before = store_digest(checkout / "s" / "store")
+    target = (checkout / "s" / "store").resolve()
+
+    data = checkout / "data" / "section-2.trig"
+    good = data.read_text(encoding="utf-8")
+    data.write_text(good.replace("wh:launched \"2015-12\"^^xsd:gYearMonth ;", "wh:launched \"2015-12\"^^xsd:gYearMonth ;;; oops"), encoding="utf-8")
+    broken = cli("build", "--store", "s/store", cwd=checkout)
+    assert broken.returncode == 3
+    assert "data/section-2.trig:" in broken.stderr and "the store" not in broken.stdout
+
+    data.write_text(good.replace('wh:deliveryDaysMin 10 ;', 'wh:deliveryDaysMin 20 ;'), encoding="utf-8")
+    invalid = cli("build", "--store", "s/store", cwd=checkout)
+    assert invalid.returncode == 4
+    assert "Minimum delivery days exceeds the maximum" in invalid.stderr and "the store was not changed" in invalid.stderr
+
+    assert (checkout / "s" / "store").resolve() == target
+    assert store_digest(checkout / "s" / "store") == before
+
+
+def test_unknown_query_and_bad_parameter(checkout: Path) -> None:
+    assert cli("build", "--store", "s/store", cwd=checkout).returncode == 0
+    unknown = cli("query", "no-such-query", "--store", "s/store", cwd=checkout)
+    assert unknown.returncode == 7 and "no query named 'no-such-query'" in unknown.stderr
+    bad = cli("query", "projects-in-month", "--param", "month=June", "--store", "s/store", cwd=checkout)
+    assert bad.returncode == 8 and "not a valid xsd:gYearMonth" in bad.stderr
+    missing = cli("stats", "--store", "nowhere/store", cwd=checkout)
+    assert missing.returncode == 5 and "run 'weihai-kg build' first" in missing.stderr
+
+
+def test_query_file_with_syntax_error_names_position(checkout: Path) -> None:
+    assert cli("build", "--store", "s/store", cwd=checkout).returncode == 0
+    bad = checkout / "bad.rq"
+    bad.write_text("#+ title: broken\nSELECT ?x WHERE { ?x ?y }\n", encoding="utf-8")
+    result = cli("query", str(bad), "--store", "s/store", cwd=checkout)
+    assert result.returncode == 6
+    assert "bad.rq: error at 3:1" in result.stderr  # file, line and column of the parser
