@@ -71,6 +71,19 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web.server import serve
+
+    store_path = resolve_store_path(args.store)
+    opened = open_store(store_path)  # fail here, clearly, rather than in every worker
+    print(f"serving build {opened.info.build_id} at http://{args.host}:{args.port}/sparql", flush=True)
+    del opened
+    overrides = {"STORE": str(store_path), "QUERY_DIR": str(_paths(args).queries_dir),
+                 "QUERY_TIMEOUT": args.timeout, "QUERY_WORKERS": args.query_workers}
+    serve(args.host, args.port, args.workers, args.threads, overrides)
+    return 0
+
+
 def _split_param(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep:
@@ -101,6 +114,14 @@ def make_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", default="table", choices=["table", *SOLUTION_FORMATS, *GRAPH_FORMATS])
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a query parameter")
     q.set_defaults(func=cmd_query)
+    s = command("serve", "serve the store over HTTP (SPARQL 1.1 Protocol) under gunicorn")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (default 1)")
+    s.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
+    s.add_argument("--query-workers", type=int, default=2, help="query processes per gunicorn worker (default 2)")
+    s.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
+    s.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -1,0 +1,55 @@
+"""Running one query against the store and writing its result in the chosen format, inside
+a query worker. Limits on rows apply here, where the result is produced."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Store, serialize
+
+from . import formats
+from .namespaces import PREFIXES
+
+
+def answer_job(store: Store, job: Any) -> tuple[Any, ...]:
+    """``("ok", form, format_key, body)`` or ``(error_kind, message)``; never raises for a bad query."""
+    try:
+        result = _run(store, job)
+    except SyntaxError as e:
+        return ("syntax", str(e))
+    except (ValueError, RuntimeError) as e:  # pyoxigraph reports evaluation faults this way
+        return ("syntax", f"the query cannot be evaluated: {e}")
+    fmt = formats.ALL[job.format_key]
+    if isinstance(result, QueryTriples):
+        triples = []
+        for triple in result:
+            triples.append(triple)
+            if len(triples) > job.max_rows:
+                return ("too-large", f"the result has more than {job.max_rows} triples; narrow the query")
+        items = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples] if fmt.key in ("nquads", "trig") else triples
+        prefixes = PREFIXES if fmt.key in ("turtle", "trig", "rdfxml") else None
+        return ("ok", "CONSTRUCT", fmt.key, serialize(items, format=fmt.rdf, prefixes=prefixes))
+    if isinstance(result, QueryBoolean):
+        return ("ok", "ASK", fmt.key, result.serialize(format=fmt.results))
+    assert isinstance(result, QuerySolutions)
+    rows = 0
+    for _ in result:
+        rows += 1
+        if rows > job.max_rows:
+            return ("too-large", f"the result has more than {job.max_rows} rows; add a LIMIT")
+    # Counting consumed the solutions; the second run writes them (small by now).
+    again = _run(store, job)
+    assert isinstance(again, QuerySolutions)
+    return ("ok", "SELECT", fmt.key, again.serialize(format=fmt.results))
+
+
+def _run(store: Store, job: Any) -> QuerySolutions | QueryBoolean | QueryTriples:
+    options: dict[str, Any] = {}
+    if job.substitutions:
+        options["substitutions"] = dict(job.substitutions)
+    if job.default_graph or job.named_graphs:
+        # SPARQL 1.1 Protocol: the request's graphs are the whole dataset, so a graph list
+        # left out is empty (not "all graphs").
+        options["default_graph"] = [NamedNode(g) for g in job.default_graph]
+        options["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
+    return store.query(job.query, **options)

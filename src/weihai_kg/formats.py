@@ -1,0 +1,56 @@
+"""Result formats by short name, with their media types: one table for the CLI, the query
+workers and the web layer's content negotiation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import QueryResultsFormat, RdfFormat
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str
+    media_type: str
+    extension: str
+    results: QueryResultsFormat | None = None
+    rdf: RdfFormat | None = None
+
+
+SOLUTIONS: dict[str, Format] = {
+    f.key: f
+    for f in (
+        Format("json", "application/sparql-results+json", "srj", results=QueryResultsFormat.JSON),
+        Format("xml", "application/sparql-results+xml", "srx", results=QueryResultsFormat.XML),
+        Format("csv", "text/csv", "csv", results=QueryResultsFormat.CSV),
+        Format("tsv", "text/tab-separated-values", "tsv", results=QueryResultsFormat.TSV),
+    )
+}
+GRAPHS: dict[str, Format] = {
+    f.key: f
+    for f in (
+        Format("turtle", "text/turtle", "ttl", rdf=RdfFormat.TURTLE),
+        Format("ntriples", "application/n-triples", "nt", rdf=RdfFormat.N_TRIPLES),
+        Format("jsonld", "application/ld+json", "jsonld", rdf=RdfFormat.JSON_LD),
+        Format("rdfxml", "application/rdf+xml", "rdf", rdf=RdfFormat.RDF_XML),
+        Format("nquads", "application/n-quads", "nq", rdf=RdfFormat.N_QUADS),
+        Format("trig", "application/trig", "trig", rdf=RdfFormat.TRIG),
+    )
+}
+ALL: dict[str, Format] = {**SOLUTIONS, **GRAPHS}
+
+# The first format of each list is the default when a client states no preference.
+BY_FORM: dict[str, list[Format]] = {
+    "SELECT": list(SOLUTIONS.values()),
+    "ASK": list(SOLUTIONS.values()),
+    "CONSTRUCT": list(GRAPHS.values()),
+    "DESCRIBE": list(GRAPHS.values()),
+}
+
+
+def by_name_or_type(value: str) -> Format | None:
+    """A format from its short name (``json``) or media type (``text/turtle``)."""
+    value = value.strip().lower()
+    if value in ALL:
+        return ALL[value]
+    return next((f for f in ALL.values() if f.media_type == value), None)

@@ -1,0 +1,93 @@
+"""The read-only SPARQL query service the web layer calls: checks a request against the
+limits and the safety rules, then has a worker answer it. Knows nothing of HTTP."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryTriples, Store, Variable
+
+from . import formats
+from .errors import KgError, QuerySyntaxError
+from .workers import Answer, Job, WorkerPool
+
+
+class ReadOnly(KgError):
+    """SPARQL Update (or LOAD, CLEAR, DROP, INSERT...) sent to this read-only endpoint."""
+
+
+class ServiceClauseRefused(KgError):
+    """A query with SERVICE: the endpoint never fetches from other servers for a client."""
+
+
+class QueryTooLong(KgError):
+    """The query text is longer than the configured limit."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = 10.0
+    max_query_chars: int = 20_000
+    max_rows: int = 10_000
+    workers: int = 2
+
+
+# Strings, IRIs and comments are blanked before looking for keywords, so that a literal
+# "SERVICE" or <http://x/INSERT> does not trip the checks.
+_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE\b", re.IGNORECASE)
+_UPDATE = re.compile(r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+_PARSER = Store()  # empty: parsing a query here tells its form and its syntax errors, instantly
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE; raises QuerySyntaxError (with position) or ReadOnly."""
+    try:
+        result = _PARSER.query(text)
+    except SyntaxError as e:
+        if _UPDATE.search(_OPAQUE.sub(" ", text)):
+            raise ReadOnly("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...) is not accepted") from e
+        raise QuerySyntaxError(str(e)) from e
+    if isinstance(result, QueryTriples):
+        return "DESCRIBE" if re.search(r"^\s*DESCRIBE\b", _strip_prologue(text), re.IGNORECASE) else "CONSTRUCT"
+    return "ASK" if isinstance(result, QueryBoolean) else "SELECT"
+
+
+def _strip_prologue(text: str) -> str:
+    body = _OPAQUE.sub(" ", text)
+    return re.sub(r"^\s*((PREFIX\s+[\w-]*:\s*|BASE\s*)\s*)+", "", body, flags=re.IGNORECASE)
+
+
+class QueryService:
+    """Checks, then answers, queries against one store with a pool of worker processes."""
+
+    def __init__(self, store_path: Path, limits: Limits) -> None:
+        self.limits = limits
+        self.pool = WorkerPool(store_path, limits.workers, limits.timeout)
+
+    def check(self, text: str) -> str:
+        """The query's form, after every rule that needs no store; raises a KgError subclass."""
+        if len(text) > self.limits.max_query_chars:
+            raise QueryTooLong(f"the query has {len(text)} characters; the limit is {self.limits.max_query_chars}")
+        if _SERVICE.search(_OPAQUE.sub(" ", text)):
+            raise ServiceClauseRefused("SERVICE is not allowed: this endpoint does not query other servers")
+        return query_form(text)
+
+    def answer(
+        self,
+        text: str,
+        format_key: str,
+        default_graph: tuple[str, ...] = (),
+        named_graphs: tuple[str, ...] = (),
+        substitutions: dict[Variable, NamedNode | Literal] | None = None,
+    ) -> Answer:
+        """Run a checked query in a worker; raises QueryTimeout, ServiceBusy, ResultTooLarge..."""
+        if format_key not in formats.ALL:
+            raise KgError(f"unknown format {format_key}")
+        bound = tuple((substitutions or {}).items())
+        return self.pool.run(Job(text, format_key, self.limits.max_rows, default_graph, named_graphs, bound))
+
+    def close(self) -> None:
+        self.pool.close()

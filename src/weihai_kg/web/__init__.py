@@ -1,0 +1,60 @@
+"""The web layer: a Flask application over the core. ``create_app`` takes defaults, then
+``WEIHAI_KG_*`` environment variables, then explicit overrides (tests)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response
+
+from ..queries import load_queries
+from ..query_service import Limits, QueryService
+from ..store import DEFAULT_STORE, ENV_STORE, open_store
+from . import api, errors, sparql
+
+DEFAULTS: dict[str, Any] = {
+    "STORE": os.environ.get(ENV_STORE, str(DEFAULT_STORE)),
+    "QUERY_DIR": "queries",
+    "QUERY_TIMEOUT": 10.0,  # seconds a query may run before its worker is stopped
+    "QUERY_WORKERS": 2,  # worker processes per web worker
+    "MAX_QUERY_CHARS": 20_000,
+    "MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer
+    "MAX_CONTENT_LENGTH": 1_000_000,  # request body bytes (Flask's own limit: 413)
+}
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; raises StoreNotFound/StoreError if the store cannot be opened."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("WEIHAI_KG")
+    app.config.update(overrides or {})
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    store_path = Path(app.config["STORE"])
+    opened = open_store(store_path)
+    limits = Limits(
+        timeout=float(app.config["QUERY_TIMEOUT"]),
+        max_query_chars=int(app.config["MAX_QUERY_CHARS"]),
+        max_rows=int(app.config["MAX_ROWS"]),
+        workers=int(app.config["QUERY_WORKERS"]),
+    )
+    app.extensions["kg"] = {
+        "store": opened,
+        "service": QueryService(opened.path, limits),
+        "queries": load_queries(Path(app.config["QUERY_DIR"])),
+    }
+    errors.register(app)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(api.bp)
+    app.after_request(_cors)
+    return app
+
+
+def _cors(response: Response) -> Response:
+    """Any origin may query (no credentials): the endpoint is public and read-only."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

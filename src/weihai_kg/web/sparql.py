@@ -1,0 +1,53 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation, read-only."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from ..query_service import QueryService, ReadOnly
+from . import protocol
+from .conneg import negotiate
+from .description import service_description
+from .errors import BadRequest
+
+bp = Blueprint("sparql", __name__)
+METHODS = "GET, HEAD, POST, OPTIONS"
+
+
+def service() -> QueryService:
+    return current_app.extensions["kg"]["service"]  # type: ignore[no-any-return]
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def sparql() -> Response:
+    if request.method == "OPTIONS":
+        return preflight()
+    req = protocol.read(request)
+    if req.update:
+        raise ReadOnly("this endpoint is read-only: SPARQL Update is not accepted (use a query: SELECT, ASK, CONSTRUCT or DESCRIBE)")
+    if req.query is None:
+        if request.method == "POST":
+            raise BadRequest("the request has no query")
+        return service_description(request.url_root.rstrip("/") + "/sparql", request.accept_mimetypes, req.format)
+    for iri in (*req.default_graph, *req.named_graphs):
+        if not iri.startswith(("http://", "https://", "urn:")):
+            raise BadRequest(f"not an absolute IRI: {iri!r}")
+    form = service().check(req.query)
+    fmt = negotiate(form, request.accept_mimetypes, req.format)
+    answer = service().answer(req.query, fmt.key, req.default_graph, req.named_graphs)
+    response = Response(answer.body, mimetype=fmt.media_type)
+    if fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+json", "+xml", "/trig")):
+        response.mimetype_params["charset"] = "utf-8"
+    response.headers["Vary"] = "Accept"
+    if req.format:
+        response.headers["Content-Disposition"] = f'inline; filename="result.{fmt.extension}"'
+    return response
+
+
+def preflight() -> Response:
+    response = Response(status=204)
+    response.headers["Allow"] = METHODS
+    response.headers["Access-Control-Allow-Methods"] = METHODS
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response

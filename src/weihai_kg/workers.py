@@ -1,0 +1,147 @@
+"""Query workers: separate processes that each hold the store open read-only and answer one
+query at a time.
+
+pyoxigraph cannot cancel a running query, so the only way to stop one that runs too long is
+to stop the process running it. A query that overruns its time limit has its worker killed
+and replaced; other queries keep running in the other workers meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnProcess
+from pathlib import Path
+from typing import Any
+
+from .errors import KgError, QuerySyntaxError
+
+log = logging.getLogger(__name__)
+_CTX = multiprocessing.get_context("spawn")  # never fork a threaded web worker
+
+
+class QueryTimeout(KgError):
+    """The query ran past the time limit and was stopped."""
+
+
+class ServiceBusy(KgError):
+    """Every worker stayed busy past the time limit; try again later."""
+
+
+class ResultTooLarge(KgError):
+    """The result has more rows or triples than the configured limit."""
+
+
+class WorkerFailed(KgError):
+    """A worker died or answered nonsense: a server fault, not the client's."""
+
+
+@dataclass(frozen=True)
+class Job:
+    query: str
+    format_key: str
+    max_rows: int
+    default_graph: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    substitutions: tuple[tuple[Any, Any], ...] = ()  # (Variable, term) pairs: named-query parameters
+
+
+@dataclass(frozen=True)
+class Answer:
+    form: str
+    format_key: str
+    body: bytes
+
+
+class _Worker:
+    def __init__(self, store_path: Path) -> None:
+        self.conn, child = _CTX.Pipe()
+        self.process: SpawnProcess = _CTX.Process(target=_serve, args=(str(store_path), child), daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of query worker processes with a time limit per query."""
+
+    def __init__(self, store_path: Path, size: int, timeout: float) -> None:
+        self.store_path = store_path
+        self.timeout = timeout
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        for _ in range(size):
+            self._add()
+
+    def _add(self) -> None:
+        worker = _Worker(self.store_path)
+        with self._lock:
+            self._all.add(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            self._all.discard(worker)
+        self._add()
+
+    def run(self, job: Job) -> Answer:
+        """Answer ``job`` within the time limit.
+
+        Raises QuerySyntaxError, ResultTooLarge, QueryTimeout, ServiceBusy or WorkerFailed.
+        """
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise ServiceBusy(f"all query workers stayed busy for {self.timeout:g} s; try again later") from None
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(self.timeout):
+                log.warning("query over %.1f s; stopping its worker", self.timeout)
+                self._replace(worker)
+                raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped")
+            reply: Any = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as e:
+            self._replace(worker)
+            raise WorkerFailed(f"a query worker failed: {e}") from e
+        self._idle.put(worker)
+        return _unpack(reply)
+
+    def close(self) -> None:
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.stop()
+
+
+def _unpack(reply: Any) -> Answer:
+    kind = reply[0]
+    if kind == "ok":
+        return Answer(reply[1], reply[2], reply[3])
+    errors: dict[str, type[KgError]] = {"syntax": QuerySyntaxError, "too-large": ResultTooLarge}
+    raise errors.get(kind, WorkerFailed)(reply[1])
+
+
+def _serve(store_path: str, conn: Connection) -> None:
+    """The worker's loop: open the store once, then answer jobs until the pipe closes."""
+    from pyoxigraph import Store
+
+    from .answer import answer_job
+
+    store = Store.read_only(store_path)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(answer_job(store, job))
