@@ -310,3 +310,45 @@ def test_json_results_are_valid_utf8_json(base: str) -> None:
     assert "威韩购" in labels
 
 
+
+
+# --- the dataset: Graph Store Protocol (read) and VoID ---------------------------------------
+
+def test_graph_store_reads_and_refuses_writes(base: str, triples: int) -> None:
+    default = requests.get(base + "/store?default", headers={"Accept": "application/n-triples"}, timeout=30)
+    assert len(rdflib.Graph().parse(data=default.content, format="nt")) == triples
+    row = "https://w3id.org/weihai-kg/id/report/hanjung-zine-193/t3-r5"
+    one = requests.get(base + "/store", params={"graph": row}, headers={"Accept": "text/turtle"}, timeout=10)
+    graph = rdflib.Graph().parse(data=one.content, format="turtle")
+    assert (rdflib.URIRef("https://w3id.org/weihai-kg/id/project/china-korea-trade-ecommerce-park"),
+            rdflib.URIRef("https://w3id.org/weihai-kg/ontology#leadAgency"),
+            rdflib.URIRef("https://w3id.org/weihai-kg/id/agent/weihai-port-group")) in graph
+    assert requests.get(base + "/store", params={"graph": "https://example.org/none"}, timeout=10).status_code == 404
+    whole = requests.get(base + "/store", headers={"Accept": "application/trig"}, timeout=30)
+    dataset = rdflib.Dataset().parse(data=whole.content, format="trig")
+    assert len({str(g.identifier) for g in dataset.graphs()}) >= 104
+    for method in ("PUT", "POST", "DELETE"):
+        response = requests.request(method, base + "/store?default", data=b"<a:b> <a:c> <a:d> .", headers={"Content-Type": "application/n-triples"}, timeout=10)
+        assert response.status_code == 403 and "read-only" in response.text
+
+
+def test_void_describes_the_dataset_and_its_dumps(base: str, triples: int) -> None:
+    response = requests.get(base + "/.well-known/void", headers={"Accept": "text/turtle"}, timeout=30)
+    graph = rdflib.Graph().parse(data=response.content, format="turtle")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")
+    ds = rdflib.URIRef("https://w3id.org/weihai-kg/dataset")
+    assert int(graph.value(ds, void.triples)) == triples
+    assert graph.value(ds, void.sparqlEndpoint) == rdflib.URIRef(base + "/sparql")
+    assert graph.value(ds, rdflib.DCTERMS.source) == rdflib.URIRef("https://w3id.org/weihai-kg/id/report/hanjung-zine-193")
+    assert graph.value(ds, rdflib.DCTERMS.license) is not None
+    assert len(set(graph.objects(ds, void.subset))) == 104
+    assert int(graph.value(ds, void.classes)) > 30 and int(graph.value(ds, void.entities)) > 250
+    for dist in graph.objects(ds, dcat.distribution):
+        body = requests.get(str(dist), timeout=30).content
+        assert int(graph.value(dist, dcat.byteSize)) == len(body)
+        checksum = graph.value(dist, spdx.checksum)
+        import hashlib
+
+        assert str(graph.value(checksum, spdx.checksumValue)) == hashlib.sha256(body).hexdigest()

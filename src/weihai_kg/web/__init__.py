@@ -13,7 +13,7 @@ from flask import Flask, Response
 from ..queries import load_queries
 from ..query_service import Limits, QueryService
 from ..store import DEFAULT_STORE, ENV_STORE, open_store
-from . import api, errors, sparql
+from . import api, dataset, errors, home, pages, sparql
 
 DEFAULTS: dict[str, Any] = {
     "STORE": os.environ.get(ENV_STORE, str(DEFAULT_STORE)),
@@ -49,12 +49,23 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
-    app.after_request(_cors)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(dataset.bp)
+    app.register_blueprint(home.bp)
+    app.after_request(_headers)
     return app
 
 
-def _cors(response: Response) -> Response:
-    """Any origin may query (no credentials): the endpoint is public and read-only."""
+CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+
+def _headers(response: Response) -> Response:
+    """CORS for any origin (no credentials): the endpoint is public and read-only. Pages
+    load nothing from elsewhere and may not be framed."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -1,0 +1,81 @@
+"""The dataset as a whole: the Graph Store Protocol's read side at ``/store`` (writes are
+refused) and the VoID/DCAT description at ``/.well-known/void``. Whole-dataset dumps are
+written once per process, so their size and checksum in VoID match what ``/store`` sends."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from flask import Blueprint, Response, current_app, request
+from pyoxigraph import DefaultGraph, NamedNode, serialize
+
+from .. import formats
+from ..namespaces import PREFIXES
+from ..query_service import ReadOnly
+from ..void import VOID, Dump, describe_dataset
+from .conneg import NotAcceptable
+from .errors import BadRequest
+
+bp = Blueprint("dataset", __name__)
+DATASET_FORMATS = ["nquads", "trig"]
+GRAPH_FORMATS = ["turtle", "ntriples", "jsonld", "rdfxml"]
+
+
+def _store():  # type: ignore[no-untyped-def]
+    return current_app.extensions["kg"]["store"].store
+
+
+def _choose(keys: list[str]) -> formats.Format:
+    offered = [formats.GRAPHS[k] for k in keys]
+    given = request.args.get("format")
+    if given:
+        fmt = formats.by_name_or_type(given)
+        if fmt not in offered:
+            raise NotAcceptable(f"format={given} is not offered here; use one of {', '.join(keys)}")
+        return fmt  # type: ignore[return-value]
+    best = request.accept_mimetypes.best_match([f.media_type for f in offered], default=offered[0].media_type)
+    if best is None:
+        raise NotAcceptable("offered: " + ", ".join(f.media_type for f in offered))
+    return next(f for f in offered if f.media_type == best)
+
+
+@cache
+def _dump(store_id: int, key: str) -> bytes:
+    store = current_app.extensions["kg"]["store"].store
+    quads = [q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, DefaultGraph)]
+    return serialize(quads, format=formats.GRAPHS[key].rdf, prefixes=PREFIXES if key == "trig" else None)
+
+
+def dumps() -> list[Dump]:
+    root = request.url_root.rstrip("/")
+    return [Dump(f"{root}/store?format={k}", formats.GRAPHS[k].media_type, _dump(id(_store()), k)) for k in DATASET_FORMATS]
+
+
+@bp.route("/store", methods=["GET", "PUT", "POST", "DELETE", "PATCH"])
+def graph_store() -> Response:
+    if request.method != "GET":
+        raise ReadOnly("this Graph Store is read-only: GET a graph, or the whole dataset; writes are refused")
+    if "default" in request.args or "graph" in request.args:
+        if "default" in request.args and "graph" in request.args:
+            raise BadRequest("ask for ?default or ?graph=IRI, not both")
+        fmt = _choose(GRAPH_FORMATS + DATASET_FORMATS)
+        graph = DefaultGraph() if "default" in request.args else NamedNode(request.args["graph"])
+        if isinstance(graph, NamedNode) and not _store().contains_named_graph(graph):
+            return Response(f"no graph {graph.value}\n", status=404, mimetype="text/plain")
+        quads = list(_store().quads_for_pattern(None, None, None, graph))
+        items = quads if fmt.key in DATASET_FORMATS else [q.triple for q in quads]
+        body = serialize(items, format=fmt.rdf, prefixes=PREFIXES if fmt.key in ("turtle", "trig", "rdfxml") else None)
+        return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
+    fmt = _choose(DATASET_FORMATS)
+    body = _dump(id(_store()), fmt.key)
+    return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept", "Content-Disposition": f'attachment; filename="weihai-kg.{fmt.extension}"'})
+
+
+@bp.get("/.well-known/void")
+def void() -> Response:
+    fmt = _choose(GRAPH_FORMATS)
+    opened = current_app.extensions["kg"]["store"]
+    triples = describe_dataset(opened.store, request.url_root.rstrip("/") + "/sparql", dumps(), opened.info.build_id)
+    prefixes = {"void": VOID, "dcat": "http://www.w3.org/ns/dcat#", "dct": PREFIXES["dct"], "spdx": "http://spdx.org/rdf/terms#"}
+    body = serialize(triples, format=fmt.rdf, prefixes=prefixes if fmt.key in ("turtle", "rdfxml") else None)
+    return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})

@@ -1,0 +1,27 @@
+"""``/``: the query page for people, in Korean or English."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template
+
+from .. import formats
+from ..namespaces import BASE
+from .pages import ui_language
+
+bp = Blueprint("home", __name__)
+
+DEFAULT_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX wh: <https://w3id.org/weihai-kg/ontology#>
+
+SELECT ?project ?name ?agency WHERE {
+  ?project a wh:Project ; skos:prefLabel ?name ; wh:leadAgency ?agency .
+  FILTER (lang(?name) = "ko")
+}
+ORDER BY ?name"""
+
+
+@bp.get("/")
+def index() -> Response:
+    lang = ui_language()
+    html = render_template("index.html", lang=lang, base=BASE, default_query=DEFAULT_QUERY, formats=list(formats.ALL.values()))
+    return Response(html, mimetype="text/html", headers={"Vary": "Accept-Language"})

@@ -1,0 +1,146 @@
+"""Dereferenceable IRIs: every ``https://w3id.org/weihai-kg/...`` IRI is served at the same
+path on this server (the canonical base is mapped onto the server's root). Browsers get an
+HTML page; RDF clients get Turtle, JSON-LD, N-Triples, RDF/XML, or TriG/N-Quads with the
+named graph of every statement."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from pyoxigraph import BlankNode, Literal, NamedNode, serialize
+
+from .. import formats
+from ..describe import Description, describe, label_of, rdf_of
+from ..namespaces import BASE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, compact
+from .conneg import NotAcceptable
+
+bp = Blueprint("pages", __name__)
+HTML = "text/html"
+RDF_CHOICES = ["turtle", "jsonld", "ntriples", "rdfxml", "trig", "nquads"]
+UI_LANGUAGES = ["en", "ko"]
+
+
+def store():  # type: ignore[no-untyped-def]
+    return current_app.extensions["kg"]["store"].store
+
+
+def ui_language() -> str:
+    chosen = request.args.get("lang")
+    if chosen in UI_LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(UI_LANGUAGES, default="en") or "en"
+
+
+def wants() -> str:
+    """``html`` or a key of formats.GRAPHS; ``format=`` overrides Accept; */* gets Turtle."""
+    given = request.args.get("format")
+    if given:
+        if given == "html":
+            return "html"
+        fmt = formats.by_name_or_type(given)
+        if fmt is None or fmt.key not in RDF_CHOICES:
+            raise NotAcceptable(f"format={given} is not offered; use html or {', '.join(RDF_CHOICES)}")
+        return fmt.key
+    offered = [formats.GRAPHS[k].media_type for k in RDF_CHOICES] + [HTML]
+    best = request.accept_mimetypes.best_match(offered, default=formats.GRAPHS["turtle"].media_type)
+    if best is None:
+        raise NotAcceptable(f"offered: {HTML}, " + ", ".join(offered))
+    # HTML only when the client names it (browsers do); */* alone gets Turtle.
+    named = {value: quality for value, quality in request.accept_mimetypes}
+    if named.get(HTML, 0) > 0 and named[HTML] >= request.accept_mimetypes[best]:
+        return "html"
+    return next(k for k in RDF_CHOICES if formats.GRAPHS[k].media_type == best)
+
+
+def local_url(iri: str) -> str:
+    """Where an IRI of ours is served on this server; other IRIs stay as they are."""
+    if iri.startswith(BASE):
+        return "/" + iri[len(BASE):].replace("#", "%23", 0)
+    return iri
+
+
+def rdf_response(iri: NamedNode, key: str) -> Response:
+    fmt = formats.GRAPHS[key]
+    items = rdf_of(store(), iri, with_graphs=key in ("trig", "nquads"))
+    prefixes = PREFIXES if key in ("turtle", "trig", "rdfxml") else None
+    response = Response(serialize(items, format=fmt.rdf, prefixes=prefixes), mimetype=fmt.media_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/id/<path:rest>")
+def entity(rest: str) -> Response:
+    iri = NamedNode(f"{BASE}id/{rest}")
+    description = describe(store(), iri)
+    if not description.exists:
+        abort(404, description=f"nothing is known of {iri.value}")
+    choice = wants()
+    if choice != "html":
+        return rdf_response(iri, choice)
+    return page(description)
+
+
+@bp.get("/graph/<name>")
+def graph(name: str) -> Response:
+    iri = NamedNode(f"{BASE}graph/{name}")
+    description = describe(store(), iri)
+    if not description.exists:
+        abort(404, description=f"no graph {iri.value}")
+    choice = wants()
+    return page(description) if choice == "html" else rdf_response(iri, choice)
+
+
+@bp.get("/ontology")
+def ontology() -> Response:
+    choice = wants()
+    if choice != "html":
+        fmt = formats.GRAPHS[choice]
+        triples = [q for q in store().quads_for_pattern(None, None, None, GRAPH_ONTOLOGY)]
+        if choice not in ("trig", "nquads"):
+            triples = [q.triple for q in triples]  # type: ignore[misc]
+        body = serialize(triples, format=fmt.rdf, prefixes=PREFIXES if choice in ("turtle", "trig", "rdfxml") else None)
+        return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
+    lang = ui_language()
+    terms = sorted({q.subject.value for q in store().quads_for_pattern(None, None, None, GRAPH_ONTOLOGY)
+                    if isinstance(q.subject, NamedNode) and q.subject.value.startswith(PREFIXES["wh"])})
+    items = [describe(store(), NamedNode(t)) for t in terms]
+    html = render_template("ontology.html", lang=lang, terms=items, view=View(lang), ontology_iri=ONTOLOGY_IRI)
+    return Response(html, mimetype=HTML, headers={"Vary": "Accept, Accept-Language"})
+
+
+def page(description: Description) -> Response:
+    lang = ui_language()
+    html = render_template("entity.html", d=description, lang=lang, view=View(lang))
+    return Response(html, mimetype=HTML, headers={"Vary": "Accept, Accept-Language"})
+
+
+class View:
+    """Helpers the templates call: links, labels, readable literals."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def href(self, node: object) -> str:
+        return local_url(node.value) if isinstance(node, NamedNode) else "#"
+
+    def label(self, node: NamedNode | BlankNode) -> str:
+        return label_of(store(), node, self.lang)
+
+    def short(self, node: NamedNode) -> str:
+        return compact(node.value)
+
+    def is_link(self, node: object) -> bool:
+        return isinstance(node, NamedNode)
+
+    def literal(self, node: Literal) -> tuple[str, str]:
+        """(text, annotation): the value, and its language or a short datatype."""
+        if node.language:
+            return node.value, node.language
+        datatype = compact(node.datatype.value)
+        text = node.value
+        if datatype in ("xsd:decimal", "xsd:integer") and text.lstrip("-").replace(".", "", 1).isdigit():
+            whole, _, fraction = text.partition(".")
+            text = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+        return text, "" if datatype == "xsd:string" else datatype
+
+    def graph_label(self, node: NamedNode) -> str:
+        return label_of(store(), node, self.lang)
