@@ -29,7 +29,10 @@ def running_server(store: Path, *args: str, env: dict[str, str] | None = None) -
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "weihai_kg", "serve", "--store", str(store), "--port", str(port), *args],
-        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"

@@ -20,8 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "weihai_kg", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "weihai_kg", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -62,7 +69,10 @@ def test_store_from_environment(checkout: Path) -> None:
 def test_swapped_period_fails_validation_naming_entity_rule_and_line(checkout: Path) -> None:
     data = checkout / "data" / "section-3.trig"
     text = data.read_text(encoding="utf-8")
-    text = text.replace("time:hasBeginning period:2017-03 ;\n        time:hasEnd period:2018-01", "time:hasBeginning period:2018-01 ;\n        time:hasEnd period:2017-03")
+    text = text.replace(
+        "time:hasBeginning period:2017-03 ;\n        time:hasEnd period:2018-01",
+        "time:hasBeginning period:2018-01 ;\n        time:hasEnd period:2017-03",
+    )
     data.write_text(text, encoding="utf-8")
     result = cli("validate", cwd=checkout)
     assert result.returncode == 4
@@ -89,12 +99,12 @@ def test_failed_builds_leave_the_store_intact(checkout: Path) -> None:
 
     data = checkout / "data" / "section-2.trig"
     good = data.read_text(encoding="utf-8")
-    data.write_text(good.replace("wh:launched \"2015-12\"^^xsd:gYearMonth ;", "wh:launched \"2015-12\"^^xsd:gYearMonth ;;; oops"), encoding="utf-8")
+    data.write_text(good.replace('wh:launched "2015-12"^^xsd:gYearMonth ;', 'wh:launched "2015-12"^^xsd:gYearMonth ;;; oops'), encoding="utf-8")
     broken = cli("build", "--store", "s/store", cwd=checkout)
     assert broken.returncode == 3
     assert "data/section-2.trig:" in broken.stderr and "the store" not in broken.stdout
 
-    data.write_text(good.replace('wh:deliveryDaysMin 10 ;', 'wh:deliveryDaysMin 20 ;'), encoding="utf-8")
+    data.write_text(good.replace("wh:deliveryDaysMin 10 ;", "wh:deliveryDaysMin 20 ;"), encoding="utf-8")
     invalid = cli("build", "--store", "s/store", cwd=checkout)
     assert invalid.returncode == 4
     assert "Minimum delivery days exceeds the maximum" in invalid.stderr and "the store was not changed" in invalid.stderr

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 import rdflib
 import requests
-from SPARQLWrapper import CSV, JSON, SPARQLWrapper
-
 from pyoxigraph import DefaultGraph, Store
+from SPARQLWrapper import CSV, JSON, SPARQLWrapper
 
 from weihai_kg.store import BuildInfo
 
@@ -51,6 +50,7 @@ def count_of(response: requests.Response) -> int:
 
 # --- the three ways to send a query ------------------------------------------------------
 
+
 def test_get_post_form_and_post_direct_agree(triples: int, base: str) -> None:
     via_get = sparql(base, params={"query": COUNT})
     via_form = sparql(base, method="POST", data={"query": COUNT})
@@ -77,6 +77,7 @@ def test_default_and_named_graph_parameters(base: str) -> None:
 
 # --- content negotiation -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("media_type", ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"])
 def test_select_formats(base: str, media_type: str) -> None:
     response = sparql(base, params={"query": PLANS}, headers={"Accept": media_type})
@@ -84,9 +85,17 @@ def test_select_formats(base: str, media_type: str) -> None:
     assert "weihai-internet-plus-plan" in response.text
 
 
-@pytest.mark.parametrize("media_type,rdflib_format", [("text/turtle", "turtle"), ("application/n-triples", "nt"),
-                                                      ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
-                                                      ("application/n-quads", "nquads"), ("application/trig", "trig")])
+@pytest.mark.parametrize(
+    "media_type,rdflib_format",
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/n-quads", "nquads"),
+        ("application/trig", "trig"),
+    ],
+)
 def test_construct_formats_parse_to_the_same_graph(base: str, media_type: str, rdflib_format: str) -> None:
     query = "PREFIX wh: <https://w3id.org/weihai-kg/ontology#> CONSTRUCT WHERE { ?p a wh:Plan ; ?x ?y }"
     response = sparql(base, params={"query": query}, headers={"Accept": media_type})
@@ -124,6 +133,7 @@ def test_head_options_and_cors(base: str) -> None:
 
 # --- protocol errors ------------------------------------------------------------------------
 
+
 def test_syntax_error_is_400_with_position(base: str) -> None:
     response = sparql(base, params={"query": "SELECT ?x WHERE { ?x ?y }"})
     assert response.status_code == 400 and "error at 1:" in response.text
@@ -145,7 +155,7 @@ def test_post_without_query_is_400(base: str) -> None:
 
 
 def test_non_utf8_is_400(base: str) -> None:
-    body = "ASK { ?s ?p \"원\" }".encode("euc-kr")
+    body = 'ASK { ?s ?p "원" }'.encode("euc-kr")
     response = sparql(base, method="POST", data=body, headers={"Content-Type": "application/sparql-query"})
     assert response.status_code == 400 and "UTF-8" in response.text
     response = requests.get(base + "/sparql?query=ASK%7B%3Fs%20%3Fp%20%22%BF%F8%22%7D", timeout=10)
@@ -160,8 +170,17 @@ def test_wrong_methods_are_405(base: str, method: str) -> None:
 
 # --- read-only ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("update", ["INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }", "DELETE WHERE { ?s ?p ?o }",
-                                    "LOAD <http://127.0.0.1:9/data.ttl>", "CLEAR ALL", "DROP DEFAULT"])
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://127.0.0.1:9/data.ttl>",
+        "CLEAR ALL",
+        "DROP DEFAULT",
+    ],
+)
 def test_updates_are_refused_however_sent(triples: int, base: str, update: str) -> None:
     attempts = [
         sparql(base, params={"query": update}),
@@ -195,6 +214,7 @@ def test_the_word_service_in_a_literal_is_fine(base: str) -> None:
 
 
 # --- limits ---------------------------------------------------------------------------------
+
 
 def test_slow_query_is_stopped_with_503_while_others_are_served(triples: int, base: str) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -230,6 +250,7 @@ def test_result_over_the_row_limit_is_413(base: str) -> None:
 
 
 # --- self-description, health and named queries ----------------------------------------------
+
 
 @pytest.mark.parametrize("media_type,rdflib_format", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")])
 def test_service_description(base: str, media_type: str, rdflib_format: str) -> None:
@@ -272,6 +293,7 @@ def test_named_query_runs_with_parameters_and_negotiation(base: str) -> None:
 
 # --- the clients people use -------------------------------------------------------------------
 
+
 def test_sparqlwrapper_client(base: str) -> None:
     client = SPARQLWrapper(base + "/sparql")
     client.setQuery(PLANS)
@@ -287,7 +309,9 @@ def test_rdflib_sparqlstore_client(base: str) -> None:
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
     graph = rdflib.Graph(store=SPARQLStore(base + "/sparql", returnFormat="json"))
-    rows = list(graph.query('PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { <https://w3id.org/weihai-kg/id/place/rushan> skos:prefLabel ?l }'))
+    rows = list(
+        graph.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { <https://w3id.org/weihai-kg/id/place/rushan> skos:prefLabel ?l }")
+    )
     assert {str(r[0]) for r in rows} == {"루산시", "乳山市", "Rushan"}
 
 
@@ -305,14 +329,13 @@ def test_error_bodies_are_short(base: str) -> None:
 
 
 def test_json_results_are_valid_utf8_json(base: str) -> None:
-    query = 'PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { <https://w3id.org/weihai-kg/id/platform/wekoreago> skos:prefLabel ?l }'
+    query = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { <https://w3id.org/weihai-kg/id/platform/wekoreago> skos:prefLabel ?l }"
     labels = {b["l"]["value"] for b in json.loads(sparql(base, params={"query": query}).content.decode("utf-8"))["results"]["bindings"]}
     assert "威韩购" in labels
 
 
-
-
 # --- the dataset: Graph Store Protocol (read) and VoID ---------------------------------------
+
 
 def test_graph_store_reads_and_refuses_writes(base: str, triples: int) -> None:
     default = requests.get(base + "/store?default", headers={"Accept": "application/n-triples"}, timeout=30)
@@ -320,9 +343,11 @@ def test_graph_store_reads_and_refuses_writes(base: str, triples: int) -> None:
     row = "https://w3id.org/weihai-kg/id/report/hanjung-zine-193/t3-r5"
     one = requests.get(base + "/store", params={"graph": row}, headers={"Accept": "text/turtle"}, timeout=10)
     graph = rdflib.Graph().parse(data=one.content, format="turtle")
-    assert (rdflib.URIRef("https://w3id.org/weihai-kg/id/project/china-korea-trade-ecommerce-park"),
-            rdflib.URIRef("https://w3id.org/weihai-kg/ontology#leadAgency"),
-            rdflib.URIRef("https://w3id.org/weihai-kg/id/agent/weihai-port-group")) in graph
+    assert (
+        rdflib.URIRef("https://w3id.org/weihai-kg/id/project/china-korea-trade-ecommerce-park"),
+        rdflib.URIRef("https://w3id.org/weihai-kg/ontology#leadAgency"),
+        rdflib.URIRef("https://w3id.org/weihai-kg/id/agent/weihai-port-group"),
+    ) in graph
     assert requests.get(base + "/store", params={"graph": "https://example.org/none"}, timeout=10).status_code == 404
     whole = requests.get(base + "/store", headers={"Accept": "application/trig"}, timeout=30)
     dataset = rdflib.Dataset().parse(data=whole.content, format="trig")

@@ -35,7 +35,7 @@ def loci(quads: list[Quad]) -> dict[str, dict[str, list[str]]]:
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for q in quads:
         if q.predicate.value in (WH + "sourceText", WH + "lineStart", WH + "lineEnd"):
-            found[q.subject.value][q.predicate.value[len(WH):]].append(q.object.value)
+            found[q.subject.value][q.predicate.value[len(WH) :]].append(q.object.value)
     return found
 
 
@@ -53,7 +53,7 @@ def test_every_place_quotes_the_report_at_its_lines(paths: ProjectPaths, quads: 
     for iri, info in places.items():
         start, end = int(info["lineStart"][0]), int(info["lineEnd"][0])
         assert 1 <= start <= end <= len(lines), iri
-        excerpt = squash("".join(lines[start - 1:end]))
+        excerpt = squash("".join(lines[start - 1 : end]))
         for text in info["sourceText"]:
             assert squash(text) in excerpt, f"{compact(iri)}: {text!r} is not at lines {start}-{end}"
 
@@ -82,10 +82,13 @@ def test_english_labels_are_the_editors(quads: list[Quad]) -> None:
 
 
 def test_amounts_are_the_reports_figures_in_cny(store: Store) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         PREFIX schema: <https://schema.org/> PREFIX wh: <https://w3id.org/weihai-kg/ontology#>
         SELECT ?amount ?value ?currency ?written WHERE {
-          ?amount a schema:MonetaryAmount ; schema:value ?value ; schema:currency ?currency ; wh:amountAsWritten ?written }""")
+          ?amount a schema:MonetaryAmount ; schema:value ?value ; schema:currency ?currency ; wh:amountAsWritten ?written }""",
+    )
     assert len(rows) == 5
     for row in rows:
         assert Decimal(row["value"]) == cny_from_report(row["written"]), row
@@ -93,11 +96,14 @@ def test_amounts_are_the_reports_figures_in_cny(store: Store) -> None:
 
 
 def test_areas_are_converted_from_the_reports_unit(store: Store) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         PREFIX schema: <https://schema.org/> PREFIX wh: <https://w3id.org/weihai-kg/ontology#>
         SELECT ?area ?m2 ?stated ?unit ?written WHERE {
           ?area a schema:QuantitativeValue ; schema:value ?m2 ; wh:statedValue ?stated ;
-                wh:statedUnit ?unit ; wh:amountAsWritten ?written }""")
+                wh:statedUnit ?unit ; wh:amountAsWritten ?written }""",
+    )
     assert len(rows) == 3
     for row in rows:
         m2, stated, unit = square_metres_from_report(row["written"])
@@ -105,22 +111,28 @@ def test_areas_are_converted_from_the_reports_unit(store: Store) -> None:
 
 
 def test_periods_are_the_reports_year_months(store: Store) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         PREFIX time: <http://www.w3.org/2006/time#> PREFIX wh: <https://w3id.org/weihai-kg/ontology#>
         SELECT ?period ?start ?end ?written WHERE {
           ?period wh:periodAsWritten ?written ;
-                  time:hasBeginning/time:inXSDgYearMonth ?start ; time:hasEnd/time:inXSDgYearMonth ?end }""")
+                  time:hasBeginning/time:inXSDgYearMonth ?start ; time:hasEnd/time:inXSDgYearMonth ?end }""",
+    )
     assert len(rows) == 5  # four periods, one written both ways
     for row in rows:
         assert year_months_from_report(row["written"]) == (row["start"], row["end"]), row
 
 
 def test_yearly_targets_are_in_their_key_tasks_words(store: Store) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         PREFIX wh: <https://w3id.org/weihai-kg/ontology#>
         SELECT ?task ?year ?quantity (GROUP_CONCAT(?content; SEPARATOR=" | ") AS ?text) WHERE {
           ?t wh:targetOf ?task ; wh:targetYear ?year ; wh:targetQuantity ?quantity . ?task wh:content ?content }
-        GROUP BY ?task ?year ?quantity""")
+        GROUP BY ?task ?year ?quantity""",
+    )
     assert len(rows) == 9
     for row in rows:
         assert f"{row['year']}년 {row['quantity']}개" in row["text"], row
@@ -128,7 +140,9 @@ def test_yearly_targets_are_in_their_key_tasks_words(store: Store) -> None:
 
 @pytest.mark.parametrize("table,items", [(2, 22), (4, 12), (5, 15)])
 def test_every_table_item_is_one_project(store: Store, table: int, items: int) -> None:
-    rows = select(store, f"""
+    rows = select(
+        store,
+        f"""
         PREFIX dct: <http://purl.org/dc/terms/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         PREFIX wh: <https://w3id.org/weihai-kg/ontology#>
         PREFIX locus: <https://w3id.org/weihai-kg/id/report/hanjung-zine-193/>
@@ -136,17 +150,21 @@ def test_every_table_item_is_one_project(store: Store, table: int, items: int) -
           ?item a wh:TableItem ; dct:isPartOf/dct:isPartOf locus:table-{table} ; wh:sourceText ?text .
           GRAPH ?item {{ ?project a wh:Project ; skos:prefLabel ?label }}
           FILTER (STR(?label) = STR(?text))
-        }} GROUP BY ?item ?text""")
+        }} GROUP BY ?item ?text""",
+    )
     assert len(rows) == items
     assert all(row["projects"] == "1" for row in rows)
 
 
 def test_counts_of_the_graph(store: Store) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         PREFIX wh: <https://w3id.org/weihai-kg/ontology#> PREFIX org: <http://www.w3.org/ns/org#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT
-          (COUNT(DISTINCT ?project) AS ?projects) WHERE { ?project a wh:Project }""")
+          (COUNT(DISTINCT ?project) AS ?projects) WHERE { ?project a wh:Project }""",
+    )
     assert rows == [{"projects": "50"}]
 
 
@@ -155,19 +173,25 @@ def test_no_statement_is_only_in_the_default_graph(quads: list[Quad]) -> None:
 
 
 def test_one_entity_per_place_spelled_two_ways(store: Store) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?entity WHERE { ?entity skos:prefLabel|skos:altLabel ?l .
-          FILTER (STR(?l) IN ("원당구", "원딩구", "루산시", "류산", "룡청시", "룡청구", "룡청")) }""")
+          FILTER (STR(?l) IN ("원당구", "원딩구", "루산시", "류산", "룡청시", "룡청구", "룡청")) }""",
+    )
     assert {r["entity"] for r in rows} == {"place:wendeng", "place:rushan", "place:rongcheng"}
 
 
 def test_no_iri_points_nowhere(store: Store) -> None:
     """Every IRI of ours used as an object is described (has a label) somewhere."""
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT DISTINCT ?o WHERE { ?s ?p ?o . FILTER (isIRI(?o) && STRSTARTS(STR(?o), "https://w3id.org/weihai-kg/id/"))
-          FILTER NOT EXISTS { ?o skos:prefLabel ?l } }""")
+          FILTER NOT EXISTS { ?o skos:prefLabel ?l } }""",
+    )
     assert rows == []
 
 

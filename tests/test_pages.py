@@ -17,8 +17,16 @@ from .server import running_server
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                "--no-first-run", "--disable-component-update", "--disable-sync"]
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
@@ -41,8 +49,10 @@ def test_entity_iri_gives_rdf_by_default_and_html_to_browsers(base: str) -> None
     assert "원딩구" in page.text and "Table 4, row 2, item 1" in page.text
 
 
-@pytest.mark.parametrize("media_type,fmt", [("application/ld+json", "json-ld"), ("application/n-triples", "nt"),
-                                            ("application/rdf+xml", "xml"), ("application/trig", "trig")])
+@pytest.mark.parametrize(
+    "media_type,fmt",
+    [("application/ld+json", "json-ld"), ("application/n-triples", "nt"), ("application/rdf+xml", "xml"), ("application/trig", "trig")],
+)
 def test_entity_rdf_formats(base: str, media_type: str, fmt: str) -> None:
     response = requests.get(base + "/id/project/wekoreago-platform", headers={"Accept": media_type}, timeout=10)
     assert response.headers["Content-Type"].startswith(media_type)
@@ -87,7 +97,7 @@ def test_pages_load_nothing_from_elsewhere(base: str) -> None:
     for path in ("/", "/id/place/rushan", "/ontology"):
         text = requests.get(base + path, headers=HTML, timeout=10).text
         assert "http://" not in text.replace("http://www.w3.org", "").split("<main>")[0]
-        assert "src=\"http" not in text and "href=\"http" not in text.split("<main>")[0]
+        assert 'src="http' not in text and 'href="http' not in text.split("<main>")[0]
 
 
 @pytest.fixture(scope="module")

@@ -63,38 +63,69 @@ def test_violation_checks_return_nothing(store: Store, name: str) -> None:
 
 def expect_agency_projects(store: Store) -> None:
     assert rows(store, "agency-projects", "agency", "project", "investment", "currency", "asWritten", "start", "end") == [
-        ("agent:yingu-industrial-park-co", "project:weihai-china-korea-ftz-bohai-park", "700000000", "CNY", "7억 위안", "2017-03", "2018-01"),
+        (
+            "agent:yingu-industrial-park-co",
+            "project:weihai-china-korea-ftz-bohai-park",
+            "700000000",
+            "CNY",
+            "7억 위안",
+            "2017-03",
+            "2018-01",
+        ),
         ("agent:weihai-port-group", "project:china-korea-trade-ecommerce-park", "360000000", "CNY", "3.6억 위안", "2015-06", "2017-06"),
         ("agent:shandong-xindadong-co", "project:korean-goods-o2o-experience-centre", "5000000", "CNY", "500만 위안", "2015-08", "2017-08"),
         ("agent:wekoreago-co", "project:wekoreago-platform", "5000000", "CNY", "500만 위안", "2015-06", "2017-06"),
-        ("agent:weihai-letian-korean-goods-co", "project:shanghanwang-ecommerce-platform", "2000000", "CNY", "200만 위안", "2014-08", "2016-12"),
+        (
+            "agent:weihai-letian-korean-goods-co",
+            "project:shanghanwang-ecommerce-platform",
+            "2000000",
+            "CNY",
+            "200만 위안",
+            "2014-08",
+            "2016-12",
+        ),
     ]
 
 
 def expect_area_projects(store: Store) -> None:
     wendeng = rows(store, "area-projects", "project", "projectKo", "table")
-    assert sorted(wendeng) == sorted([
-        ("project:wendeng-smart-tourism", "원딩구스마트관광건설", "locus:table-4"),
-        ("project:wendeng-smart-public-transport", "원딩구스마트대중교통건설", "locus:table-4"),
-        ("project:wendeng-underground-pipe-network", "원딩구지하관네트워크", "locus:table-4"),
-        ("project:wendeng-smart-city-management-system", "원딩구스마트도시관리시스템", "locus:table-4"),
-        ("project:wendeng-pingan-monitoring", "평안(平安)모니터링건설(원당구)", "locus:table-5"),
-        ("project:wendeng-smart-traffic-command-system", "원당구 스마트교통지휘시스템", "locus:table-5"),
-        ("project:digital-wendeng-geospatial-framework", "디지털 원당지리공간프레임 건설(원당구)", "locus:table-5"),
-        ("project:wendeng-social-management-information-platform", "사회관리서비스종합정보플랫폼 건설(원당구)", "locus:table-5"),
-        ("project:wendeng-government-digital-centre", "원당구정부디지털센터(원당구)", "locus:table-5"),
-    ])
+    assert sorted(wendeng) == sorted(
+        [
+            ("project:wendeng-smart-tourism", "원딩구스마트관광건설", "locus:table-4"),
+            ("project:wendeng-smart-public-transport", "원딩구스마트대중교통건설", "locus:table-4"),
+            ("project:wendeng-underground-pipe-network", "원딩구지하관네트워크", "locus:table-4"),
+            ("project:wendeng-smart-city-management-system", "원딩구스마트도시관리시스템", "locus:table-4"),
+            ("project:wendeng-pingan-monitoring", "평안(平安)모니터링건설(원당구)", "locus:table-5"),
+            ("project:wendeng-smart-traffic-command-system", "원당구 스마트교통지휘시스템", "locus:table-5"),
+            ("project:digital-wendeng-geospatial-framework", "디지털 원당지리공간프레임 건설(원당구)", "locus:table-5"),
+            ("project:wendeng-social-management-information-platform", "사회관리서비스종합정보플랫폼 건설(원당구)", "locus:table-5"),
+            ("project:wendeng-government-digital-centre", "원당구정부디지털센터(원당구)", "locus:table-5"),
+        ]
+    )
     huancui = rows(store, "area-projects", "projectKo", "sectorEn", area=PREFIXES["place"] + "huancui")
-    assert sorted(huancui) == [("디지털CCTV모니터링센터(환추이구)", "Public security"), ("사회관리서비스센터(환추이구)", "Social management")]
+    assert sorted(huancui) == [
+        ("디지털CCTV모니터링센터(환추이구)", "Public security"),
+        ("사회관리서비스센터(환추이구)", "Social management"),
+    ]
     rushan = rows(store, "area-projects", "projectKo", area=PREFIXES["place"] + "rushan")
-    assert sorted(rushan) == sorted([("류산(乳山)시농촌전자상거래상플랫폼",), ("루산시인터넷+교통",), ("루산시 스마트교통지휘센터건설",), ("사회관리서비스지휘플랫폼(루산시)",)])
+    assert sorted(rushan) == sorted(
+        [
+            ("류산(乳山)시농촌전자상거래상플랫폼",),
+            ("루산시인터넷+교통",),
+            ("루산시 스마트교통지휘센터건설",),
+            ("사회관리서비스지휘플랫폼(루산시)",),
+        ]
+    )
     rongcheng = rows(store, "area-projects", "projectKo", area=PREFIXES["place"] + "rongcheng")
     assert sorted(rongcheng) == sorted([("룡청스마트관광건설",), ("룡청사회거버너스정보화플랫폼사업(룡청구)",), ("디지털 룡청지리공간프레임 건설(룡청시)",)])
 
 
 def expect_projects_per_area(store: Store) -> None:
     assert rows(store, "projects-per-area", "area", "areaZh", "projects") == [
-        ("place:wendeng", "文登区", "9"), ("place:rushan", "乳山市", "4"), ("place:rongcheng", "荣成市", "3"), ("place:huancui", "环翠区", "2"),
+        ("place:wendeng", "文登区", "9"),
+        ("place:rushan", "乳山市", "4"),
+        ("place:rongcheng", "荣成市", "3"),
+        ("place:huancui", "环翠区", "2"),
     ]
     spellings = {r[0]: set(r[1].split(" / ")) for r in rows(store, "projects-per-area", "area", "spellings")}
     assert spellings["place:wendeng"] == {"원당구", "원딩구"}
@@ -108,20 +139,33 @@ def expect_korea_projects_investment(store: Store) -> None:
 
 def expect_projects_in_month(store: Store) -> None:
     june_2016 = {r[0] for r in rows(store, "projects-in-month", "project")}
-    assert june_2016 == {"project:shanghanwang-ecommerce-platform", "project:china-korea-trade-ecommerce-park",
-                         "project:wekoreago-platform", "project:korean-goods-o2o-experience-centre"}
+    assert june_2016 == {
+        "project:shanghanwang-ecommerce-platform",
+        "project:china-korea-trade-ecommerce-park",
+        "project:wekoreago-platform",
+        "project:korean-goods-o2o-experience-centre",
+    }
     assert {r[0] for r in rows(store, "projects-in-month", "project", month="2017-06")} == {
-        "project:weihai-china-korea-ftz-bohai-park", "project:china-korea-trade-ecommerce-park",
-        "project:wekoreago-platform", "project:korean-goods-o2o-experience-centre"}
+        "project:weihai-china-korea-ftz-bohai-park",
+        "project:china-korea-trade-ecommerce-park",
+        "project:wekoreago-platform",
+        "project:korean-goods-o2o-experience-centre",
+    }
     assert rows(store, "projects-in-month", "project", month="2014-07") == []
     assert rows(store, "projects-in-month", "project", month="2018-01") == [("project:weihai-china-korea-ftz-bohai-park",)]
 
 
 def expect_action_plan_targets(store: Store) -> None:
     assert rows(store, "action-plan-targets", "task", "year", "quantity") == [
-        ("task:cbec-entity-clusters", "2015", "10"), ("task:cbec-entity-clusters", "2016", "15"), ("task:cbec-entity-clusters", "2017", "25"),
-        ("task:cbec-industrial-parks", "2015", "1"), ("task:cbec-industrial-parks", "2016", "2"), ("task:cbec-industrial-parks", "2017", "2"),
-        ("task:public-overseas-warehouses", "2015", "1"), ("task:public-overseas-warehouses", "2016", "2"), ("task:public-overseas-warehouses", "2017", "2"),
+        ("task:cbec-entity-clusters", "2015", "10"),
+        ("task:cbec-entity-clusters", "2016", "15"),
+        ("task:cbec-entity-clusters", "2017", "25"),
+        ("task:cbec-industrial-parks", "2015", "1"),
+        ("task:cbec-industrial-parks", "2016", "2"),
+        ("task:cbec-industrial-parks", "2017", "2"),
+        ("task:public-overseas-warehouses", "2015", "1"),
+        ("task:public-overseas-warehouses", "2016", "2"),
+        ("task:public-overseas-warehouses", "2017", "2"),
     ]
 
 
@@ -148,11 +192,19 @@ def expect_incheon_weihai_links(store: Store) -> None:
 def expect_projects_per_sector(store: Store) -> None:
     found = rows(store, "projects-per-sector", "table", "sectorKo", "declared", "found")
     assert found == [
-        ("locus:table-2", "종합상품", "8", "8"), ("locus:table-2", "농어업·가공", "7", "7"), ("locus:table-2", "한국상품·물류", "4", "4"),
-        ("locus:table-2", "창업·인큐베이팅", "2", "2"), ("locus:table-2", "기타", "1", "1"),
-        ("locus:table-4", "교육", "5", "5"), ("locus:table-4", "교통", "3", "3"), ("locus:table-4", "관광", "2", "2"),
-        ("locus:table-4", "인프라", "1", "1"), ("locus:table-4", "도시관리", "1", "1"),
-        ("locus:table-5", "치안", "7", "7"), ("locus:table-5", "사회관리", "4", "4"), ("locus:table-5", "국토", "2", "2"),
+        ("locus:table-2", "종합상품", "8", "8"),
+        ("locus:table-2", "농어업·가공", "7", "7"),
+        ("locus:table-2", "한국상품·물류", "4", "4"),
+        ("locus:table-2", "창업·인큐베이팅", "2", "2"),
+        ("locus:table-2", "기타", "1", "1"),
+        ("locus:table-4", "교육", "5", "5"),
+        ("locus:table-4", "교통", "3", "3"),
+        ("locus:table-4", "관광", "2", "2"),
+        ("locus:table-4", "인프라", "1", "1"),
+        ("locus:table-4", "도시관리", "1", "1"),
+        ("locus:table-5", "치안", "7", "7"),
+        ("locus:table-5", "사회관리", "4", "4"),
+        ("locus:table-5", "국토", "2", "2"),
         ("locus:table-5", "교통", "2", "2"),
     ]
     assert {r[0] for r in rows(store, "projects-per-sector", "plan")} == {"plan:weihai-internet-plus-plan"}
@@ -163,19 +215,39 @@ def expect_fact_provenance(store: Store) -> None:
     investment = [r for r in found if r[0] == "wh:totalInvestment"]
     assert investment == [
         ("wh:totalInvestment", "qty:china-korea-trade-ecommerce-park-investment", "locus:s3-p3", "89", "", "", ""),
-        ("wh:totalInvestment", "qty:china-korea-trade-ecommerce-park-investment", "locus:t3-r5", "104", "plan:weihai-internet-plus-plan", "10", "14"),
+        (
+            "wh:totalInvestment",
+            "qty:china-korea-trade-ecommerce-park-investment",
+            "locus:t3-r5",
+            "104",
+            "plan:weihai-internet-plus-plan",
+            "10",
+            "14",
+        ),
     ]
     sector = [r for r in found if r[0] == "wh:sector"]
     assert sector == [("wh:sector", "sector:korean-goods-logistics", "locus:t2-r3-i4", "83", "plan:weihai-internet-plus-plan", "10", "14")]
-    fn = rows(store, "fact-provenance", "predicate", "where", "citedSource", "pageStart", "pageEnd", entity=PREFIXES["concept"] + "role-distribution-hub")
+    fn = rows(
+        store,
+        "fact-provenance",
+        "predicate",
+        "where",
+        "citedSource",
+        "pageStart",
+        "pageEnd",
+        entity=PREFIXES["concept"] + "role-distribution-hub",
+    )
     assert ("skos:prefLabel", "locus:s1-p2", "plan:weihai-13th-five-year-plan", "87", "90") in fn
 
 
 def expect_entity_names(store: Store) -> None:
     assert set(rows(store, "entity-names", "kind", "language", "name", "statedIn")) == {
-        ("preferred", "ko", "루산시", "locus:t4-r3-i3"), ("preferred", "ko", "루산시", "locus:t5-r2-i2"),
-        ("preferred", "ko", "루산시", "locus:t5-r4-i4"), ("alternative", "ko", "류산", "locus:t2-r2-i6"),
-        ("Chinese as given", "zh", "乳山", "locus:t2-r2-i6"), ("preferred", "zh", "乳山市", "graph:external"),
+        ("preferred", "ko", "루산시", "locus:t4-r3-i3"),
+        ("preferred", "ko", "루산시", "locus:t5-r2-i2"),
+        ("preferred", "ko", "루산시", "locus:t5-r4-i4"),
+        ("alternative", "ko", "류산", "locus:t2-r2-i6"),
+        ("Chinese as given", "zh", "乳山", "locus:t2-r2-i6"),
+        ("preferred", "zh", "乳山市", "graph:external"),
         ("preferred", "en", "Rushan", "graph:translations"),
     }
     wekoreago = rows(store, "entity-names", "language", "name", entity=PREFIXES["platform"] + "wekoreago")
@@ -192,8 +264,15 @@ def expect_plans(store: Store) -> None:
 
 def expect_wekoreago(store: Store) -> None:
     found = set(rows(store, "wekoreago", "aspect", "value"))
-    assert {("launched", "2015-12"), ("business model", "B2C"), ("minimum delivery days", "10"), ("maximum delivery days", "15"),
-            ("website", "<http://www.wekoreago.com>"), ("name", "威韩购"), ("operator", "WeKoreaGo E-commerce Co., Ltd.")} <= found
+    assert {
+        ("launched", "2015-12"),
+        ("business model", "B2C"),
+        ("minimum delivery days", "10"),
+        ("maximum delivery days", "15"),
+        ("website", "<http://www.wekoreago.com>"),
+        ("name", "威韩购"),
+        ("operator", "WeKoreaGo E-commerce Co., Ltd."),
+    } <= found
     services = {v for a, v in found if a == "service"}
     assert services == {"Product display", "Transactions", "Logistics", "Customs clearance", "Tax refund", "Storage", "Payment", "Finance"}
     assert len({v for a, v in found if a == "involved in"}) == 4
@@ -221,11 +300,16 @@ def expect_report_sources(store: Store) -> None:
 
 def expect_spelling_variants(store: Store) -> None:
     found = set(rows(store, "spelling-variants", "entity", "variantKo"))
-    assert {("place:wendeng", "원딩구"), ("place:rushan", "류산"), ("place:rongcheng", "룡청구"), ("place:rongcheng", "룡청"),
-            ("plan:weihai-cbec-action-plan", "웨이하이시국제전자상거래상거래 발전행동계획"),
-            ("project:korean-goods-o2o-experience-centre", "한국상품온라인국제전자상거래020 종합체험센터"),
-            ("agent:wekoreago-co", "WeKoreaGo전자상거래종합상거래유한공사"),
-            ("coop:fta-pilot-zone", "한중자유무역경제합작시범구")} <= found
+    assert {
+        ("place:wendeng", "원딩구"),
+        ("place:rushan", "류산"),
+        ("place:rongcheng", "룡청구"),
+        ("place:rongcheng", "룡청"),
+        ("plan:weihai-cbec-action-plan", "웨이하이시국제전자상거래상거래 발전행동계획"),
+        ("project:korean-goods-o2o-experience-centre", "한국상품온라인국제전자상거래020 종합체험센터"),
+        ("agent:wekoreago-co", "WeKoreaGo전자상거래종합상거래유한공사"),
+        ("coop:fta-pilot-zone", "한중자유무역경제합작시범구"),
+    } <= found
 
 
 def expect_floor_areas(store: Store) -> None:
@@ -240,7 +324,11 @@ def expect_label_search(store: Store) -> None:
     smart_projects = {r[0] for r in rows(store, "label-search", "entity", "class") if r[1] == "wh:Project"}
     assert len(smart_projects) == 10
     assert {r[0] for r in rows(store, "label-search", "entity", text="乳山")} == {"place:rushan", "project:rushan-rural-ecommerce-platform"}
-    assert {r[0] for r in rows(store, "label-search", "entity", text="wekoreago")} >= {"platform:wekoreago", "project:wekoreago-platform", "agent:wekoreago-co"}
+    assert {r[0] for r in rows(store, "label-search", "entity", text="wekoreago")} >= {
+        "platform:wekoreago",
+        "project:wekoreago-platform",
+        "agent:wekoreago-co",
+    }
 
 
 def expect_agency_network(store: Store) -> None:

@@ -38,10 +38,21 @@ def test_minimal_fixture_conforms(paths: ProjectPaths) -> None:
 
 def test_every_rule_the_issue_names_has_a_fixture() -> None:
     names = {p.stem for p in BROKEN}
-    for rule in ["missing-korean-label", "missing-english-label", "money-not-positive", "money-not-decimal",
-                 "money-without-currency", "period-start-after-end", "project-two-sectors", "project-without-sector",
-                 "project-without-plan", "sector-count-mismatch", "duplicate-korean-label", "statement-in-default-graph",
-                 "statement-in-undescribed-graph"]:
+    for rule in [
+        "missing-korean-label",
+        "missing-english-label",
+        "money-not-positive",
+        "money-not-decimal",
+        "money-without-currency",
+        "period-start-after-end",
+        "project-two-sectors",
+        "project-without-sector",
+        "project-without-plan",
+        "sector-count-mismatch",
+        "duplicate-korean-label",
+        "statement-in-default-graph",
+        "statement-in-undescribed-graph",
+    ]:
         assert rule in names
 
 

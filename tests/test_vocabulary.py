@@ -12,8 +12,7 @@ import rdflib
 from weihai_kg.namespaces import ONTOLOGY_IRI, PREFIXES, WH
 
 ROOT = Path(__file__).resolve().parent.parent
-RDF_FILES = sorted([*ROOT.glob("ontology/*.ttl"), *ROOT.glob("data/*.trig"), *ROOT.glob("shapes/*.ttl"),
-                    *ROOT.glob("tests/fixtures/**/*.trig")])
+RDF_FILES = sorted([*ROOT.glob("ontology/*.ttl"), *ROOT.glob("data/*.trig"), *ROOT.glob("shapes/*.ttl"), *ROOT.glob("tests/fixtures/**/*.trig")])
 
 
 @pytest.mark.parametrize("path", RDF_FILES, ids=[str(p.relative_to(ROOT)) for p in RDF_FILES])

@@ -31,15 +31,15 @@ def answer_job(store: Store, job: Any) -> tuple[Any, ...]:
         return ("ok", "CONSTRUCT", fmt.key, serialize(items, format=fmt.rdf, prefixes=prefixes))
     if isinstance(result, QueryBoolean):
         return ("ok", "ASK", fmt.key, result.serialize(format=fmt.results))
-    assert isinstance(result, QuerySolutions)
-    rows = 0
-    for _ in result:
-        rows += 1
+    if not isinstance(result, QuerySolutions):
+        raise TypeError(f"expected QuerySolutions, got {type(result).__name__}")
+    for rows, _ in enumerate(result, start=1):
         if rows > job.max_rows:
             return ("too-large", f"the result has more than {job.max_rows} rows; add a LIMIT")
     # Counting consumed the solutions; the second run writes them (small by now).
     again = _run(store, job)
-    assert isinstance(again, QuerySolutions)
+    if not isinstance(again, QuerySolutions):
+        raise TypeError(f"expected QuerySolutions, got {type(again).__name__}")
     return ("ok", "SELECT", fmt.key, again.serialize(format=fmt.results))
 
 

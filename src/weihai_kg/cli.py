@@ -78,8 +78,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     opened = open_store(store_path)  # fail here, clearly, rather than in every worker
     print(f"serving build {opened.info.build_id} at http://{args.host}:{args.port}/sparql", flush=True)
     del opened
-    overrides = {"STORE": str(store_path), "QUERY_DIR": str(_paths(args).queries_dir),
-                 "QUERY_TIMEOUT": args.timeout, "QUERY_WORKERS": args.query_workers}
+    overrides = {
+        "STORE": str(store_path),
+        "QUERY_DIR": str(_paths(args).queries_dir),
+        "QUERY_TIMEOUT": args.timeout,
+        "QUERY_WORKERS": args.query_workers,
+    }
     serve(args.host, args.port, args.workers, args.threads, overrides)
     return 0
 
@@ -132,9 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ValidationFailed as e:
-        report = e.report
-        assert isinstance(report, ValidationReport)
-        print(report.text(), file=sys.stderr)
+        if isinstance(e.report, ValidationReport):
+            print(e.report.text(), file=sys.stderr)
         print(f"weihai-kg: {e}; the store was not changed", file=sys.stderr)
         return e.exit_code
     except KgError as e:

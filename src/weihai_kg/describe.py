@@ -21,7 +21,7 @@ LABEL_PREDICATES = (SKOS_PREF_LABEL, RDFS_LABEL)
 class Statement:
     predicate: NamedNode
     value: NamedNode | BlankNode | Literal | Triple
-    graphs: list[NamedNode] = field(default_factory=list)
+    graphs: list[NamedNode | BlankNode] = field(default_factory=list)
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Description:
     alt_labels: dict[str, list[str]]
     types: list[NamedNode]
     statements: list[Statement]
-    incoming: list[tuple[NamedNode | BlankNode, NamedNode]]
+    incoming: list[tuple[NamedNode | BlankNode | Triple, NamedNode]]
 
     @property
     def exists(self) -> bool:
@@ -90,7 +90,8 @@ def rdf_of(store: Store, iri: NamedNode, with_graphs: bool) -> list[Quad] | list
     for quad in store.quads_for_pattern(None, None, iri, None):
         if not isinstance(quad.graph_name, DefaultGraph):
             quads.append(quad)
-            quads.extend(_labels(store, quad.subject))
+            if isinstance(quad.subject, NamedNode | BlankNode):
+                quads.extend(_labels(store, quad.subject))
     if with_graphs:
         return list(dict.fromkeys(quads))
     return list(dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in quads))

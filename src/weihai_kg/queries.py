@@ -11,6 +11,7 @@ caller gives a value. The store's default graph holds the union of all graphs (s
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,10 +141,10 @@ def find_query(folder: Path, name_or_file: str) -> NamedQuery:
     return queries[name_or_file]
 
 
-def run_sparql(store: Store, text: str, substitutions: dict[Variable, NamedNode | Literal] | None = None) -> QueryResult:
+def run_sparql(store: Store, text: str, substitutions: Mapping[Variable, NamedNode | Literal] | None = None) -> QueryResult:
     """Run a query; raises QuerySyntaxError with the parser's position."""
     try:
-        return store.query(text, substitutions=substitutions or None)
+        return store.query(text, substitutions=dict(substitutions) if substitutions else None)
     except SyntaxError as e:
         raise QuerySyntaxError(str(e)) from e
     except RuntimeError as e:  # pyoxigraph: a substituted variable is not in the SELECT projection

@@ -16,6 +16,7 @@ from pyoxigraph import (
     RdfFormat,
     Triple,
 )
+from pyoxigraph import serialize as serialize_rdf
 
 from .errors import QueryParameterError
 from .namespaces import PREFIXES, compact
@@ -41,10 +42,10 @@ def serialize(result: QueryResult, fmt: str) -> bytes:
         if fmt not in GRAPH_FORMATS:
             raise QueryParameterError(f"a CONSTRUCT or DESCRIBE result is written as {', '.join(GRAPH_FORMATS)} or table, not {fmt}")
         prefixes = PREFIXES if GRAPH_FORMATS[fmt] in (RdfFormat.TURTLE, RdfFormat.RDF_XML) else None
-        return result.serialize(format=GRAPH_FORMATS[fmt], prefixes=prefixes)
+        return serialize_rdf(list(result), format=GRAPH_FORMATS[fmt], prefixes=prefixes) or b""
     if fmt not in SOLUTION_FORMATS:
         raise QueryParameterError(f"a SELECT or ASK result is written as {', '.join(SOLUTION_FORMATS)} or table, not {fmt}")
-    return result.serialize(format=SOLUTION_FORMATS[fmt])
+    return result.serialize(format=SOLUTION_FORMATS[fmt]) or b""
 
 
 def term_text(term: object) -> str:
@@ -68,7 +69,8 @@ def rows_of(result: QueryResult) -> tuple[list[str], list[list[str]]]:
         return ["boolean"], [[str(bool(result)).lower()]]
     if isinstance(result, QueryTriples):
         return ["subject", "predicate", "object"], [[term_text(t.subject), term_text(t.predicate), term_text(t.object)] for t in result]
-    assert isinstance(result, QuerySolutions)
+    if not isinstance(result, QuerySolutions):
+        raise TypeError(f"expected QuerySolutions, got {type(result).__name__}")
     names = [v.value for v in result.variables]
     return names, [[term_text(row[name]) for name in names] for row in result]
 

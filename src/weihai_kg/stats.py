@@ -22,7 +22,8 @@ class Stats:
 
 
 def _int(value: object) -> int:
-    assert isinstance(value, Literal)
+    if not isinstance(value, Literal):
+        raise TypeError(f"expected Literal, got {type(value).__name__}")
     return int(value.value)
 
 
@@ -32,14 +33,19 @@ def compute_stats(store: Store) -> Stats:
     quads = len(store)
     triples = _single(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     graphs = _single(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-    loci = _single(store, sparql_prefixes(["wh", "rdfs"]) + "SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE { GRAPH ?l { ?s ?p ?o } ?l a/rdfs:subClassOf* wh:ReportLocus }")
+    loci = _single(
+        store,
+        sparql_prefixes(["wh", "rdfs"]) + "SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE { GRAPH ?l { ?s ?p ?o } ?l a/rdfs:subClassOf* wh:ReportLocus }",
+    )
     rows = store.query(
-        sparql_prefixes(["graph"]) + """
+        sparql_prefixes(["graph"])
+        + """
         SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
             GRAPH ?g { ?s a ?class } FILTER (?g != graph:ontology)
         } GROUP BY ?class ORDER BY DESC(?n) ?class"""
     )
-    assert isinstance(rows, QuerySolutions)
+    if not isinstance(rows, QuerySolutions):
+        raise TypeError(f"expected QuerySolutions, got {type(rows).__name__}")
     classes = []
     for row in rows:
         cls = row["class"]
@@ -50,5 +56,6 @@ def compute_stats(store: Store) -> Stats:
 
 def _single(store: Store, query: str) -> int:
     rows = store.query(query)
-    assert isinstance(rows, QuerySolutions)
+    if not isinstance(rows, QuerySolutions):
+        raise TypeError(f"expected QuerySolutions, got {type(rows).__name__}")
     return _int(next(iter(rows))["n"])

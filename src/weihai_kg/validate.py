@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store
 from pyshacl import validate as shacl_validate
 
 from .errors import DataSyntaxError, ShapesError, SourceLocation, ValidationFailed
@@ -86,7 +86,7 @@ class ValidationReport:
 def validation_store(quads: list[Quad]) -> Store:
     """The union of all graphs plus a ``wh:tripleCount`` per graph, in memory."""
     store = Store()
-    counts: Counter[NamedNode | DefaultGraph] = Counter()
+    counts: Counter[NamedNode | BlankNode | DefaultGraph] = Counter()
     for q in quads:
         counts[q.graph_name] += 1
     store.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
@@ -116,7 +116,7 @@ def validate_quads(quads: list[Quad], shapes: rdflib.Graph, locate_in: list[Path
     """
     store = validation_store(quads)
     log.info("validating %d quads against %d shape triples", len(quads), len(shapes))
-    conforms, results, text = shacl_validate(store, shacl_graph=shapes, advanced=True, allow_warnings=True)
+    conforms, results, text = shacl_validate(store, shacl_graph=shapes, advanced=True, allow_warnings=True)  # type: ignore[arg-type]  # pyshacl accepts a pyoxigraph Store
     if not isinstance(results, rdflib.Graph):  # pyshacl reports a broken shape this way
         raise ShapesError(f"the shapes cannot run: {text.strip()}")
     if conforms:

@@ -36,13 +36,15 @@ def _int(value: int) -> Literal:
 
 def _rows(store: Store, query: str) -> list[tuple[NamedNode, int]]:
     result = store.query(sparql_prefixes(["graph"]) + query)
-    assert isinstance(result, QuerySolutions)
+    if not isinstance(result, QuerySolutions):
+        raise TypeError(f"expected QuerySolutions, got {type(result).__name__}")
     return [(row["x"], int(row["n"].value)) for row in result if isinstance(row["x"], NamedNode)]
 
 
 def _one(store: Store, query: str) -> int:
     result = store.query(query)
-    assert isinstance(result, QuerySolutions)
+    if not isinstance(result, QuerySolutions):
+        raise TypeError(f"expected QuerySolutions, got {type(result).__name__}")
     return int(next(iter(result))["n"].value)
 
 
@@ -56,11 +58,16 @@ def describe_dataset(store: Store, endpoint: str, dumps: list[Dump], build_id: s
         Triple(ds, rdf_type, _n(DCAT, "Dataset")),
         Triple(ds, _n(dct, "title"), Literal("weihai-kg: knowledge graph of 한중Zine Vol.193", language="en")),
         Triple(ds, _n(dct, "title"), Literal("weihai-kg: 한중Zine Vol.193 지식그래프", language="ko")),
-        Triple(ds, _n(dct, "description"), Literal(
-            "Weihai's cross-border e-commerce, Internet+ and smart-city plans, projects, agencies, districts, "
-            "investments, periods and yearly targets, and its cooperation with Incheon, as stated in 한중Zine Vol.193 "
-            "(Incheon Development Institute, 2016-11-21); every statement in the named graph of the place in the report that makes it.",
-            language="en")),
+        Triple(
+            ds,
+            _n(dct, "description"),
+            Literal(
+                "Weihai's cross-border e-commerce, Internet+ and smart-city plans, projects, agencies, districts, "
+                "investments, periods and yearly targets, and its cooperation with Incheon, as stated in 한중Zine Vol.193 "
+                "(Incheon Development Institute, 2016-11-21); every statement in the named graph of the place in the report that makes it.",
+                language="en",
+            ),
+        ),
         Triple(ds, _n(dct, "source"), REPORT),
         Triple(ds, _n(dct, "license"), LICENSE),
         Triple(ds, _n(dct, "identifier"), Literal(build_id)),
@@ -69,7 +76,11 @@ def describe_dataset(store: Store, endpoint: str, dumps: list[Dump], build_id: s
         Triple(ds, _n(VOID, "exampleResource"), NamedNode(f"{ID}project/wekoreago-platform")),
         Triple(ds, _n(VOID, "vocabulary"), NamedNode(PREFIXES["wh"])),
         Triple(ds, _n(VOID, "triples"), _int(len(list(store.quads_for_pattern(None, None, None, DefaultGraph()))))),
-        Triple(ds, _n(VOID, "entities"), _int(_one(store, f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER STRSTARTS(STR(?s), "{ID}") }}'))),
+        Triple(
+            ds,
+            _n(VOID, "entities"),
+            _int(_one(store, f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER STRSTARTS(STR(?s), "{ID}") }}')),
+        ),
         Triple(ds, _n(VOID, "distinctSubjects"), _int(_one(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))),
         Triple(ds, _n(VOID, "distinctObjects"), _int(_one(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"))),
     ]
@@ -80,10 +91,17 @@ def describe_dataset(store: Store, endpoint: str, dumps: list[Dump], build_id: s
     for kind, key, rows in (("classPartition", "class", classes), ("propertyPartition", "property", properties)):
         for iri, n in rows:
             part = BlankNode()
-            triples += [Triple(ds, _n(VOID, kind), part), Triple(part, _n(VOID, key), iri),
-                        Triple(part, _n(VOID, "entities" if key == "class" else "triples"), _int(n))]
+            triples += [
+                Triple(ds, _n(VOID, kind), part),
+                Triple(part, _n(VOID, key), iri),
+                Triple(part, _n(VOID, "entities" if key == "class" else "triples"), _int(n)),
+            ]
     for iri, n in graphs:
-        triples += [Triple(ds, _n(VOID, "subset"), iri), Triple(iri, rdf_type, _n(VOID, "Dataset")), Triple(iri, _n(VOID, "triples"), _int(n))]
+        triples += [
+            Triple(ds, _n(VOID, "subset"), iri),
+            Triple(iri, rdf_type, _n(VOID, "Dataset")),
+            Triple(iri, _n(VOID, "triples"), _int(n)),
+        ]
     for dump in dumps:
         dist = NamedNode(dump.url)
         checksum = BlankNode()

@@ -21,8 +21,7 @@ def named_queries() -> dict[str, NamedQuery]:
 @bp.get("/healthz")
 def healthz() -> Response:
     opened = current_app.extensions["kg"]["store"]
-    return jsonify(status="ok", store=str(opened.path.name), build=opened.info.build_id, built_at=opened.info.built_at,
-                   quads=opened.info.quads)
+    return jsonify(status="ok", store=str(opened.path.name), build=opened.info.build_id, built_at=opened.info.built_at, quads=opened.info.quads)
 
 
 @bp.get("/queries")

@@ -7,11 +7,12 @@ from __future__ import annotations
 from functools import cache
 
 from flask import Blueprint, Response, current_app, request
-from pyoxigraph import DefaultGraph, NamedNode, serialize
+from pyoxigraph import DefaultGraph, NamedNode, Store, serialize
 
 from .. import formats
 from ..namespaces import PREFIXES
 from ..query_service import ReadOnly
+from ..store import OpenStore
 from ..void import VOID, Dump, describe_dataset
 from .conneg import NotAcceptable
 from .errors import BadRequest
@@ -21,8 +22,9 @@ DATASET_FORMATS = ["nquads", "trig"]
 GRAPH_FORMATS = ["turtle", "ntriples", "jsonld", "rdfxml"]
 
 
-def _store():  # type: ignore[no-untyped-def]
-    return current_app.extensions["kg"]["store"].store
+def _store() -> Store:
+    opened: OpenStore = current_app.extensions["kg"]["store"]
+    return opened.store
 
 
 def _choose(keys: list[str]) -> formats.Format:
@@ -32,7 +34,7 @@ def _choose(keys: list[str]) -> formats.Format:
         fmt = formats.by_name_or_type(given)
         if fmt not in offered:
             raise NotAcceptable(f"format={given} is not offered here; use one of {', '.join(keys)}")
-        return fmt  # type: ignore[return-value]
+        return fmt
     best = request.accept_mimetypes.best_match([f.media_type for f in offered], default=offered[0].media_type)
     if best is None:
         raise NotAcceptable("offered: " + ", ".join(f.media_type for f in offered))
@@ -41,9 +43,9 @@ def _choose(keys: list[str]) -> formats.Format:
 
 @cache
 def _dump(store_id: int, key: str) -> bytes:
-    store = current_app.extensions["kg"]["store"].store
+    store = _store()
     quads = [q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, DefaultGraph)]
-    return serialize(quads, format=formats.GRAPHS[key].rdf, prefixes=PREFIXES if key == "trig" else None)
+    return serialize(quads, format=formats.GRAPHS[key].rdf, prefixes=PREFIXES if key == "trig" else None) or b""
 
 
 def dumps() -> list[Dump]:
@@ -68,7 +70,11 @@ def graph_store() -> Response:
         return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
     fmt = _choose(DATASET_FORMATS)
     body = _dump(id(_store()), fmt.key)
-    return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept", "Content-Disposition": f'attachment; filename="weihai-kg.{fmt.extension}"'})
+    return Response(
+        body,
+        mimetype=fmt.media_type,
+        headers={"Vary": "Accept", "Content-Disposition": f'attachment; filename="weihai-kg.{fmt.extension}"'},
+    )
 
 
 @bp.get("/.well-known/void")

@@ -37,10 +37,16 @@ def description_triples(endpoint: str) -> list[Triple]:
         Triple(dataset, RDF_TYPE, sd("Dataset")),
         Triple(dataset, sd("defaultGraph"), default_graph),
         Triple(default_graph, RDF_TYPE, sd("Graph")),
-        Triple(service, NamedNode(PREFIXES["dct"] + "description"),
-               Literal("Read-only SPARQL 1.1 Query endpoint of weihai-kg, the knowledge graph of 한중Zine Vol.193 on Weihai. "
-                       "The default graph is the union of all named graphs; each named graph is a place in the report or a "
-                       "supplementary graph. SERVICE, SPARQL Update and LOAD are refused.", language="en")),
+        Triple(
+            service,
+            NamedNode(PREFIXES["dct"] + "description"),
+            Literal(
+                "Read-only SPARQL 1.1 Query endpoint of weihai-kg, the knowledge graph of 한중Zine Vol.193 on Weihai. "
+                "The default graph is the union of all named graphs; each named graph is a place in the report or a "
+                "supplementary graph. SERVICE, SPARQL Update and LOAD are refused.",
+                language="en",
+            ),
+        ),
     ]
     for fmt in formats.ALL.values():
         iri = (fmt.results or fmt.rdf).iri  # type: ignore[union-attr]
@@ -51,19 +57,19 @@ def description_triples(endpoint: str) -> list[Triple]:
 @lru_cache(maxsize=16)
 def _render(endpoint: str, key: str) -> bytes:
     fmt = formats.GRAPHS[key]
-    return serialize(description_triples(endpoint), format=fmt.rdf, prefixes={"sd": SD, "dct": PREFIXES["dct"]})
+    return serialize(description_triples(endpoint), format=fmt.rdf, prefixes={"sd": SD, "dct": PREFIXES["dct"]}) or b""
 
 
 def service_description(endpoint: str, accept: MIMEAccept, format_param: str | None) -> Response:
     """The description in Turtle, JSON-LD or RDF/XML; raises NotAcceptable otherwise."""
     if format_param:
-        chosen = formats.by_name_or_type(format_param)
-        if chosen not in DESCRIPTION_FORMATS:
+        given = formats.by_name_or_type(format_param)
+        if given is None or given not in DESCRIPTION_FORMATS:
             raise NotAcceptable(f"the service description is offered as {', '.join(f.media_type for f in DESCRIPTION_FORMATS)}")
+        chosen = given
     else:
         best = accept.best_match([f.media_type for f in DESCRIPTION_FORMATS], default=DESCRIPTION_FORMATS[0].media_type)
         chosen = next(f for f in DESCRIPTION_FORMATS if f.media_type == best)
-    assert chosen is not None
     response = Response(_render(endpoint, chosen.key), mimetype=chosen.media_type)
     response.headers["Vary"] = "Accept"
     return response

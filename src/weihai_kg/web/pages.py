@@ -6,11 +6,12 @@ named graph of every statement."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from pyoxigraph import BlankNode, Literal, NamedNode, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Triple, serialize
 
 from .. import formats
 from ..describe import Description, describe, label_of, rdf_of
 from ..namespaces import BASE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, compact
+from ..store import OpenStore
 from .conneg import NotAcceptable
 
 bp = Blueprint("pages", __name__)
@@ -19,8 +20,9 @@ RDF_CHOICES = ["turtle", "jsonld", "ntriples", "rdfxml", "trig", "nquads"]
 UI_LANGUAGES = ["en", "ko"]
 
 
-def store():  # type: ignore[no-untyped-def]
-    return current_app.extensions["kg"]["store"].store
+def store() -> Store:
+    opened: OpenStore = current_app.extensions["kg"]["store"]
+    return opened.store
 
 
 def ui_language() -> str:
@@ -54,7 +56,7 @@ def wants() -> str:
 def local_url(iri: str) -> str:
     """Where an IRI of ours is served on this server; other IRIs stay as they are."""
     if iri.startswith(BASE):
-        return "/" + iri[len(BASE):].replace("#", "%23", 0)
+        return "/" + iri[len(BASE) :].replace("#", "%23", 0)
     return iri
 
 
@@ -62,7 +64,7 @@ def rdf_response(iri: NamedNode, key: str) -> Response:
     fmt = formats.GRAPHS[key]
     items = rdf_of(store(), iri, with_graphs=key in ("trig", "nquads"))
     prefixes = PREFIXES if key in ("turtle", "trig", "rdfxml") else None
-    response = Response(serialize(items, format=fmt.rdf, prefixes=prefixes), mimetype=fmt.media_type)
+    response = Response(serialize(items, format=fmt.rdf, prefixes=prefixes) or b"", mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     return response
 
@@ -94,16 +96,20 @@ def ontology() -> Response:
     choice = wants()
     if choice != "html":
         fmt = formats.GRAPHS[choice]
-        triples = [q for q in store().quads_for_pattern(None, None, None, GRAPH_ONTOLOGY)]
-        if choice not in ("trig", "nquads"):
-            triples = [q.triple for q in triples]  # type: ignore[misc]
-        body = serialize(triples, format=fmt.rdf, prefixes=PREFIXES if choice in ("turtle", "trig", "rdfxml") else None)
+        quads = list(store().quads_for_pattern(None, None, None, GRAPH_ONTOLOGY))
+        items: list[Quad] | list[Triple] = quads if choice in ("trig", "nquads") else [q.triple for q in quads]
+        body = serialize(items, format=fmt.rdf, prefixes=PREFIXES if choice in ("turtle", "trig", "rdfxml") else None)
         return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
     lang = ui_language()
-    terms = sorted({q.subject.value for q in store().quads_for_pattern(None, None, None, GRAPH_ONTOLOGY)
-                    if isinstance(q.subject, NamedNode) and q.subject.value.startswith(PREFIXES["wh"])})
-    items = [describe(store(), NamedNode(t)) for t in terms]
-    html = render_template("ontology.html", lang=lang, terms=items, view=View(lang), ontology_iri=ONTOLOGY_IRI)
+    terms = sorted(
+        {
+            q.subject.value
+            for q in store().quads_for_pattern(None, None, None, GRAPH_ONTOLOGY)
+            if isinstance(q.subject, NamedNode) and q.subject.value.startswith(PREFIXES["wh"])
+        }
+    )
+    described = [describe(store(), NamedNode(t)) for t in terms]
+    html = render_template("ontology.html", lang=lang, terms=described, view=View(lang), ontology_iri=ONTOLOGY_IRI)
     return Response(html, mimetype=HTML, headers={"Vary": "Accept, Accept-Language"})
 
 

@@ -62,8 +62,7 @@ def read(request: Request) -> QueryRequest:
         return _build(url_params, text)
     if mimetype == SPARQL_UPDATE:
         return QueryRequest(None, (), (), None, update=True)
-    raise UnsupportedMediaType(
-        f"POST a query as {FORM} or {SPARQL_QUERY}; got {mimetype or 'no Content-Type'}")
+    raise UnsupportedMediaType(f"POST a query as {FORM} or {SPARQL_QUERY}; got {mimetype or 'no Content-Type'}")
 
 
 def _build(params: list[tuple[str, str]], query: str | None) -> QueryRequest:
