@@ -266,6 +266,11 @@ def test_service_description(base: str, media_type: str, rdflib_format: str) -> 
     assert len(set(graph.objects(service, sd.resultFormat))) == 10
 
 
+def test_browsers_asking_for_sparql_get_the_query_page(base: str) -> None:
+    response = requests.get(base + "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, allow_redirects=False, timeout=10)
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
 def test_healthz_names_the_build(base: str, built: tuple[Path, BuildInfo]) -> None:
     health = requests.get(base + "/healthz", timeout=10).json()
     assert health["status"] == "ok" and health["build"] == built[1].build_id

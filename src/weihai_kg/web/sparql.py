@@ -28,6 +28,8 @@ def sparql() -> Response:
     if req.query is None:
         if request.method == "POST":
             raise BadRequest("the request has no query")
+        if not req.format and _prefers_html():
+            return Response(status=303, headers={"Location": "/"})  # people get the query page
         return service_description(request.url_root.rstrip("/") + "/sparql", request.accept_mimetypes, req.format)
     for iri in (*req.default_graph, *req.named_graphs):
         if not iri.startswith(("http://", "https://", "urn:")):
@@ -42,6 +44,11 @@ def sparql() -> Response:
     if req.format:
         response.headers["Content-Disposition"] = f'inline; filename="result.{fmt.extension}"'
     return response
+
+
+def _prefers_html() -> bool:
+    named = {value: quality for value, quality in request.accept_mimetypes}
+    return named.get("text/html", 0) > 0 and named["text/html"] >= max((q for v, q in named.items() if v != "text/html"), default=0)
 
 
 def preflight() -> Response:
