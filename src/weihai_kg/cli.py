@@ -9,10 +9,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pyoxigraph import QueryTriples
+
 from .build import build
-from .errors import KgError, ValidationFailed
+from .errors import KgError, QueryParameterError, ValidationFailed
 from .queries import find_query, load_queries, run_named
-from .results import GRAPH_FORMATS, SOLUTION_FORMATS, serialize, table
+from .results import GRAPH_FORMATS, SOLUTION_FORMATS, serialize, serialize_triples, table
 from .sources import ProjectPaths, read_sources
 from .stats import compute_stats
 from .store import ENV_STORE, open_store, resolve_store_path
@@ -88,6 +90,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from . import export, network
+
+    opened = open_store(resolve_store_path(args.store))
+    store = opened.store
+    construct = None
+    if args.query:
+        result = run_named(store, find_query(_paths(args).queries_dir, args.query), dict(_split_param(p) for p in args.param))
+        if not isinstance(result, QueryTriples):
+            raise QueryParameterError(f"query {args.query} is not a CONSTRUCT or DESCRIBE; exports need triples")
+        construct = list(result)
+    subset = construct is not None or args.entity or args.classes
+    if args.format in network.WRITERS:
+        triples = network.select(store, construct=construct, entity=args.entity, hops=args.hops, classes=args.classes)
+        body = network.write(network.build_network(store, triples, args.lang), args.format)
+    elif args.format == "jsonld":
+        body = export.to_json_bytes(export.export_framed(store, args.frame) if args.frame else export.export_jsonld(store))
+    elif subset:
+        triples = network.select(store, construct=construct, entity=args.entity, hops=args.hops, classes=args.classes)
+        body = serialize_triples(triples, args.format)
+    else:
+        body = export.export_rdf(store, args.format)
+    if args.out:
+        Path(args.out).write_bytes(body)
+        print(f"wrote {len(body)} bytes to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(body)
+    return 0
+
+
 def _split_param(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep:
@@ -126,6 +158,17 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--query-workers", type=int, default=2, help="query processes per gunicorn worker (default 2)")
     s.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
     s.set_defaults(func=cmd_serve)
+    e = command("export", "write the graph for other tools: RDF dumps, JSON-LD, GraphML, GEXF, DOT, Cytoscape")
+    e.add_argument("--format", required=True, choices=["turtle", "ntriples", "rdfxml", "nquads", "trig", "jsonld", "graphml", "gexf", "dot", "cytoscape"])
+    e.add_argument("--out", help="file to write (default: standard output)")
+    e.add_argument("--query", help="a named CONSTRUCT query whose result to export")
+    e.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter of --query")
+    e.add_argument("--entity", help="export this entity's neighbourhood (an IRI)")
+    e.add_argument("--hops", type=int, default=1, help="how many links from --entity (1-5, default 1)")
+    e.add_argument("--classes", nargs="+", help="export only resources of these classes (e.g. wh:Project org:Organization)")
+    e.add_argument("--lang", default="en", choices=["en", "ko", "zh"], help="language of node and edge labels")
+    e.add_argument("--frame", choices=["project", "plan", "organization"], help="JSON-LD: frame entities of one type")
+    e.set_defaults(func=cmd_export)
     return parser
 
 

@@ -48,6 +48,15 @@ def serialize(result: QueryResult, fmt: str) -> bytes:
     return result.serialize(format=SOLUTION_FORMATS[fmt]) or b""
 
 
+def serialize_triples(triples: list[Triple], fmt: str) -> bytes:
+    """Triples in turtle, ntriples, rdfxml (or nquads/trig, in the default graph)."""
+    formats = {**GRAPH_FORMATS, "nquads": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG}
+    if fmt not in formats:
+        raise QueryParameterError(f"triples are written as {', '.join(formats)}, not {fmt}")
+    prefixes = PREFIXES if fmt in ("turtle", "rdfxml", "trig") else None
+    return serialize_rdf(triples, format=formats[fmt], prefixes=prefixes) or b""
+
+
 def term_text(term: object) -> str:
     """A short, readable form of an RDF term for tables and messages."""
     if term is None:

@@ -13,7 +13,7 @@ from flask import Flask, Response
 from ..queries import load_queries
 from ..query_service import Limits, QueryService
 from ..store import DEFAULT_STORE, ENV_STORE, open_store
-from . import api, dataset, errors, home, pages, sparql
+from . import api, dataset, errors, exports, home, pages, sparql, views
 
 DEFAULTS: dict[str, Any] = {
     "STORE": os.environ.get(ENV_STORE, str(DEFAULT_STORE)),
@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_QUERY_CHARS": 20_000,
     "MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer
     "MAX_CONTENT_LENGTH": 1_000_000,  # request body bytes (Flask's own limit: 413)
+    "VENDOR_DIR": "node_modules",  # browser libraries installed by scripts/setup (npm ci)
 }
 
 
@@ -51,6 +52,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(dataset.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(views.bp)
+    app.add_template_filter(pages.local_url, "local_url")
     app.register_blueprint(home.bp)
     app.after_request(_headers)
     return app

@@ -49,8 +49,14 @@ def _dump(store_id: int, key: str) -> bytes:
 
 
 def dumps() -> list[Dump]:
+    """The whole-dataset dumps: N-Quads and TriG with every named graph (``/store``), and the
+    union graph in Turtle, N-Triples, RDF/XML and JSON-LD (``/export/FORMAT``)."""
+    from .exports import MEDIA, whole
+
     root = request.url_root.rstrip("/")
-    return [Dump(f"{root}/store?format={k}", formats.GRAPHS[k].media_type, _dump(id(_store()), k)) for k in DATASET_FORMATS]
+    found = [Dump(f"{root}/store?format={k}", formats.GRAPHS[k].media_type, _dump(id(_store()), k)) for k in DATASET_FORMATS]
+    found += [Dump(f"{root}/export/{k}", MEDIA[k], whole(id(_store()), k, None)) for k in ("turtle", "ntriples", "rdfxml", "jsonld")]
+    return found
 
 
 @bp.route("/store", methods=["GET", "PUT", "POST", "DELETE", "PATCH"])

@@ -104,8 +104,12 @@ async function run(app, messages) {
     return;
   }
   const type = response.headers.get("Content-Type") || "";
-  const rows = type.startsWith("application/sparql-results+json") ? render(await response.json(), app.dataset.base) : renderTriples(await response.text());
+  const isGraph = !type.startsWith("application/sparql-results+json");
+  const rows = isGraph ? renderTriples(await response.text()) : render(await response.json(), app.dataset.base);
   status.textContent = `${rows} ${messages.rows} · ${Math.round(performance.now() - started)} ms`;
+  const view = document.getElementById("graph-link");
+  view.hidden = !isGraph;
+  view.href = "/view/graph?lang=" + app.dataset.lang + "&sparql=" + encodeURIComponent(query);
 }
 
 async function loadExamples(app, editor, refresh) {
@@ -139,6 +143,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const app = document.getElementById("app");
   const ko = app.dataset.lang === "ko";
   const messages = ko ? { running: "실행 중…", rows: "행" } : { running: "running…", rows: "rows" };
+  document.getElementById("graph-link").hidden = true;
   const editor = document.getElementById("query");
   const shown = document.getElementById("highlight");
   const refresh = () => { shown.innerHTML = highlight(editor.value); shown.scrollTop = editor.scrollTop; };

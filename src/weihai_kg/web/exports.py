@@ -1,0 +1,110 @@
+"""``/export/FORMAT``: the same exports as ``weihai-kg export``, over HTTP, and the published
+JSON-LD context at ``/context.jsonld``."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from pyoxigraph import QueryTriples, RdfFormat, Store, parse
+
+from .. import export, network
+from ..errors import QueryParameterError, UnknownQuery
+from ..queries import NamedQuery, run_named
+from ..results import serialize_triples
+from ..store import OpenStore
+
+bp = Blueprint("exports", __name__)
+MEDIA = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+    "jsonld": "application/ld+json",
+    "graphml": "application/graphml+xml",
+    "gexf": "application/gexf+xml",
+    "dot": "text/vnd.graphviz",
+    "cytoscape": "application/json",
+}
+EXTENSIONS = {
+    "turtle": "ttl",
+    "ntriples": "nt",
+    "rdfxml": "rdf",
+    "nquads": "nq",
+    "trig": "trig",
+    "jsonld": "jsonld",
+    "graphml": "graphml",
+    "gexf": "gexf",
+    "dot": "dot",
+    "cytoscape": "cyjs",
+}
+
+
+def _store() -> Store:
+    opened: OpenStore = current_app.extensions["kg"]["store"]
+    return opened.store
+
+
+@cache
+def whole(store_id: int, fmt: str, frame: str | None) -> bytes:
+    """Exports of the whole graph, written once per process (the store does not change)."""
+    store = _store()
+    if fmt == "jsonld":
+        return export.to_json_bytes(export.export_framed(store, frame) if frame else export.export_jsonld(store))
+    return export.export_rdf(store, fmt)
+
+
+@bp.get("/context.jsonld")
+def context() -> Response:
+    response = jsonify(export.context_document())
+    response.mimetype = "application/ld+json"
+    return response
+
+
+@bp.get("/export/<fmt>")
+def export_format(fmt: str) -> Response:
+    if fmt not in MEDIA:
+        raise UnknownQuery(f"no export {fmt!r}; choose one of {', '.join(MEDIA)}")
+    args = request.args
+    lang = args.get("lang", "en")
+    if lang not in ("en", "ko", "zh"):
+        raise QueryParameterError("lang is en, ko or zh")
+    construct = _sparql_construct(args["sparql"]) if args.get("sparql") else _construct(args.get("query"))
+    classes = [c for c in args.get("classes", "").split(",") if c] or None
+    hops = int(args.get("hops", "1")) if args.get("hops", "1").isdigit() else 0
+    subset = construct is not None or args.get("entity") or classes
+    if fmt in network.WRITERS:
+        triples = network.select(_store(), construct=construct, entity=args.get("entity"), hops=hops, classes=classes)
+        body = network.write(network.build_network(_store(), triples, lang), fmt)
+    elif subset and fmt != "jsonld":
+        triples = network.select(_store(), construct=construct, entity=args.get("entity"), hops=hops, classes=classes)
+        body = serialize_triples(triples, fmt)
+    else:
+        body = whole(id(_store()), fmt, args.get("frame"))
+    response = Response(body, mimetype=MEDIA[fmt])
+    if args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="weihai-kg.{EXTENSIONS[fmt]}"'
+    return response
+
+
+def _sparql_construct(text: str) -> list:  # type: ignore[type-arg]
+    """A client's CONSTRUCT, under every rule of /sparql (checks, worker, time and row limits)."""
+    from .sparql import service
+
+    if service().check(text) not in ("CONSTRUCT", "DESCRIBE"):
+        raise QueryParameterError("a picture needs a CONSTRUCT or DESCRIBE query")
+    answer = service().answer(text, "ntriples")
+    return [q.triple for q in parse(answer.body, format=RdfFormat.N_TRIPLES)]
+
+
+def _construct(name: str | None) -> list | None:  # type: ignore[type-arg]
+    if not name:
+        return None
+    queries: dict[str, NamedQuery] = current_app.extensions["kg"]["queries"]
+    if name not in queries:
+        raise UnknownQuery(f"no query named {name!r}")
+    result = run_named(_store(), queries[name])
+    if not isinstance(result, QueryTriples):
+        raise QueryParameterError(f"query {name} is not a CONSTRUCT; exports need triples")
+    return list(result)
