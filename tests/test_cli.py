@@ -130,3 +130,20 @@ def test_query_file_with_syntax_error_names_position(checkout: Path) -> None:
     result = cli("query", str(bad), "--store", "s/store", cwd=checkout)
     assert result.returncode == 6
     assert "bad.rq: error at 3:1" in result.stderr  # file, line and column of the parser
+
+
+def test_ontology_docs(checkout: Path) -> None:
+    assert cli("build", "--store", "s/store", cwd=checkout).returncode == 0
+    result = cli("docs", "--store", "s/store", "--out", "docs-out", cwd=checkout)
+    assert result.returncode == 0, result.stderr
+    html = (checkout / "docs-out" / "index.html").read_text(encoding="utf-8")
+    import rdflib
+
+    onto = rdflib.Graph().parse(checkout / "ontology" / "weihai-kg.ttl")
+    terms = {str(s).split("#")[1] for s in onto.subjects() if str(s).startswith("https://w3id.org/weihai-kg/ontology#")}
+    for term in terms:
+        assert f'id="{term}"' in html, term
+    project = html.split('id="Project"')[1].split("</section>")[0]
+    assert "Examples:" in project and 'href="/id/project/' in project
+    assert "사업" in (checkout / "docs-out" / "index.ko.html").read_text(encoding="utf-8")
+    assert (checkout / "docs-out" / "static" / "weihai.css").exists()

@@ -120,6 +120,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Static HTML of the ontology, rendered by the same page the server gives browsers."""
+    import shutil
+
+    from .web import create_app
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    store_path = resolve_store_path(args.store)
+    app = create_app({"STORE": str(store_path), "QUERY_DIR": str(_paths(args).queries_dir), "QUERY_WORKERS": 1})
+    try:
+        for lang, name in (("en", "index.html"), ("ko", "index.ko.html")):
+            page = app.test_client().get(f"/ontology?lang={lang}", headers={"Accept": "text/html"})
+            html = page.get_data(as_text=True).replace('href="/static/', 'href="static/')
+            (out / name).write_text(html, encoding="utf-8")
+        turtle = app.test_client().get("/ontology", headers={"Accept": "text/turtle"}).get_data()
+        (out / "weihai-kg.ttl").write_bytes(turtle)
+        (out / "static").mkdir(exist_ok=True)
+        shutil.copy(Path(__file__).parent / "web" / "static" / "weihai.css", out / "static" / "weihai.css")
+    finally:
+        app.extensions["kg"]["service"].close()
+    print(f"wrote the ontology documentation to {out}/index.html (and index.ko.html, weihai-kg.ttl)")
+    return 0
+
+
 def _split_param(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep:
@@ -169,6 +194,9 @@ def make_parser() -> argparse.ArgumentParser:
     e.add_argument("--lang", default="en", choices=["en", "ko", "zh"], help="language of node and edge labels")
     e.add_argument("--frame", choices=["project", "plan", "organization"], help="JSON-LD: frame entities of one type")
     e.set_defaults(func=cmd_export)
+    d = command("docs", "write HTML documentation of the ontology (classes, properties, labels, examples)")
+    d.add_argument("--out", default="build/docs", help="folder to write (default build/docs)")
+    d.set_defaults(func=cmd_docs)
     return parser
 
 

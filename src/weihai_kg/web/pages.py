@@ -6,7 +6,7 @@ named graph of every statement."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Triple, serialize
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, Triple, serialize
 
 from .. import formats
 from ..describe import Description, describe, label_of, rdf_of
@@ -109,8 +109,23 @@ def ontology() -> Response:
         }
     )
     described = [describe(store(), NamedNode(t)) for t in terms]
-    html = render_template("ontology.html", lang=lang, terms=described, view=View(lang), ontology_iri=ONTOLOGY_IRI)
+    examples = {t: examples_of(store(), NamedNode(t)) for t in terms}
+    html = render_template("ontology.html", lang=lang, terms=described, examples=examples, view=View(lang), ontology_iri=ONTOLOGY_IRI)
     return Response(html, mimetype=HTML, headers={"Vary": "Accept, Accept-Language"})
+
+
+def examples_of(store: Store, term: NamedNode, limit: int = 3) -> list[tuple[NamedNode | BlankNode, NamedNode | BlankNode | Literal | None]]:
+    """A few uses of an ontology term in the data: instances of a class, or (subject, value) of a property."""
+    found: list[tuple[NamedNode | BlankNode, NamedNode | BlankNode | Literal | None]] = []
+    rdf_type = NamedNode(PREFIXES["rdf"] + "type")
+    for quad in store.quads_for_pattern(None, rdf_type, term, DefaultGraph()):
+        if isinstance(quad.subject, NamedNode | BlankNode) and len(found) < limit:
+            found.append((quad.subject, None))
+    if not found:
+        for quad in store.quads_for_pattern(None, term, None, DefaultGraph()):
+            if isinstance(quad.subject, NamedNode | BlankNode) and not isinstance(quad.object, Triple) and len(found) < limit:
+                found.append((quad.subject, quad.object))
+    return found
 
 
 def page(description: Description) -> Response:
