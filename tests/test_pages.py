@@ -3,7 +3,6 @@ headless Chromium (Debian's, driven by Playwright), with screenshots kept as art
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,20 +12,9 @@ import requests
 
 from weihai_kg.store import BuildInfo
 
+from .conftest import ARTIFACTS
 from .server import running_server
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
@@ -98,17 +86,6 @@ def test_pages_load_nothing_from_elsewhere(base: str) -> None:
         text = requests.get(base + path, headers=HTML, timeout=10).text
         assert "http://" not in text.replace("http://www.w3.org", "").split("<main>")[0]
         assert 'src="http' not in text and 'href="http' not in text.split("<main>")[0]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed for the browser tests (scripts/setup installs it)"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def test_query_page_runs_an_example_and_links_to_entities(base: str, browser: object) -> None:

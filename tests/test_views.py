@@ -12,25 +12,14 @@ import requests
 
 from weihai_kg.store import BuildInfo
 
+from .conftest import ARTIFACTS
 from .server import running_server
-from .test_pages import ARTIFACTS, BROWSER_ARGS, CHROMIUM
 
 
 @pytest.fixture(scope="module")
 def base(built: tuple[Path, BuildInfo]) -> Iterator[str]:
     with running_server(built[0]) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed for the browser tests (scripts/setup installs it)"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser: object, base: str, path: str, locale: str = "en-US") -> object:

@@ -71,22 +71,19 @@ def rdf_response(iri: NamedNode, key: str) -> Response:
 
 @bp.get("/id/<path:rest>")
 def entity(rest: str) -> Response:
-    iri = NamedNode(f"{BASE}id/{rest}")
-    description = describe(store(), iri)
-    if not description.exists:
-        abort(404, description=f"nothing is known of {iri.value}")
-    choice = wants()
-    if choice != "html":
-        return rdf_response(iri, choice)
-    return page(description)
+    return resource(NamedNode(f"{BASE}id/{rest}"))
 
 
 @bp.get("/graph/<name>")
 def graph(name: str) -> Response:
-    iri = NamedNode(f"{BASE}graph/{name}")
+    return resource(NamedNode(f"{BASE}graph/{name}"))
+
+
+def resource(iri: NamedNode) -> Response:
+    """An IRI of ours as a page or as RDF; 404 when the graph says nothing of it."""
     description = describe(store(), iri)
     if not description.exists:
-        abort(404, description=f"no graph {iri.value}")
+        abort(404, description=f"nothing is known of {iri.value}")
     choice = wants()
     return page(description) if choice == "html" else rdf_response(iri, choice)
 
