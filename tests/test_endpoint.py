@@ -281,6 +281,9 @@ def test_named_queries_listed_in_the_requested_language(base: str) -> None:
     assert korean["language"] == "ko"
     titles = {q["name"]: q["title"] for q in korean["queries"]}
     assert titles["korea-projects-investment"] == "한국 관련 전자상거래 중점 사업의 총투자액 합계"
+    chinese = requests.get(base + "/queries", headers={"Accept-Language": "zh-CN,zh;q=0.9"}, timeout=10).json()
+    assert chinese["language"] == "zh"
+    assert {q["name"]: q["title"] for q in chinese["queries"]}["plans"] == "威海的三项规划"
     english = requests.get(base + "/queries", timeout=10).json()
     assert {q["name"]: q["title"] for q in english["queries"]}["plans"] == "Weihai's three plans"
 

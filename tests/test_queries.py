@@ -38,9 +38,9 @@ def test_there_are_at_least_fifteen_questions() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
-def test_header_in_korean_and_english(name: str) -> None:
+def test_header_in_korean_english_and_chinese(name: str) -> None:
     query = QUERIES[name]
-    assert set(query.titles) >= {"en", "ko"} and set(query.descriptions) >= {"en", "ko"}, name
+    assert set(query.titles) >= {"en", "ko", "zh"} and set(query.descriptions) >= {"en", "ko", "zh"}, name
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

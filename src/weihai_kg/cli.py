@@ -168,7 +168,7 @@ def make_parser() -> argparse.ArgumentParser:
     command("validate", "validate the data against the shapes", store=False).set_defaults(func=cmd_validate)
     command("stats", "count triples, graphs and entities in the store").set_defaults(func=cmd_stats)
     q = command("queries", "list the named queries", store=False)
-    q.add_argument("--lang", default="en", choices=["en", "ko"])
+    q.add_argument("--lang", default="en", choices=["en", "ko", "zh"])
     q.set_defaults(func=cmd_queries)
     q = command("query", "run a named query or a .rq file")
     q.add_argument("name", help="a name from 'weihai-kg queries', or a path to a .rq file")
