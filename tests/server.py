@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,11 +28,13 @@ def free_port() -> int:
 def running_server(store: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """A server on 127.0.0.1; yields its base URL; always stopped, with its children."""
     port = free_port()
+    # The server's log goes to a file: an unread pipe would fill and stall the server.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "weihai_kg", "serve", "--store", str(store), "--port", str(port), *args],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -45,8 +48,8 @@ def running_server(store: Path, *args: str, env: dict[str, str] | None = None) -
             except requests.ConnectionError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"server did not start:\n{output}")
+                log.seek(0)
+                raise RuntimeError(f"server did not start:\n{log.read().decode(errors='replace')}")
             time.sleep(0.1)
         yield base
     finally:
@@ -56,5 +59,4 @@ def running_server(store: Path, *args: str, env: dict[str, str] | None = None) -
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        if process.stdout:
-            process.stdout.close()
+        log.close()

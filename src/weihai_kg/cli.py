@@ -140,7 +140,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         (out / "static").mkdir(exist_ok=True)
         shutil.copy(Path(__file__).parent / "web" / "static" / "weihai.css", out / "static" / "weihai.css")
     finally:
-        app.extensions["kg"]["service"].close()
+        app.extensions["kg"]["serving"].close()
     print(f"wrote the ontology documentation to {out}/index.html (and index.ko.html, weihai-kg.ttl)")
     return 0
 

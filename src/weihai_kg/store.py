@@ -107,14 +107,23 @@ def _switch(store_path: Path, target: Path) -> None:
 
 
 def _prune(store_path: Path) -> None:
-    """Keep the current build and the one before it; older builds are removed."""
+    """Keep the current build and the complete one before it (a server may still be answering
+    from it); remove older builds and any a killed build left half-written."""
     current = store_path.resolve()
     folder = builds_dir(store_path)
-    builds = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
-    for old in builds[KEEP_BUILDS:]:
-        if old != current:
+    complete = sorted((p for p in folder.iterdir() if p.is_dir() and p.with_suffix(".json").exists()), key=lambda p: p.name, reverse=True)
+    keep = {current, *complete[:KEEP_BUILDS]}
+    for old in folder.iterdir():
+        if old.is_dir() and old not in keep:
             shutil.rmtree(old, ignore_errors=True)
             old.with_suffix(".json").unlink(missing_ok=True)
+    for stale in store_path.parent.glob(f".{store_path.name}.switch-*"):
+        if stale.is_symlink() and not _pid_alive(stale.name.rsplit("-", 1)[-1]):
+            stale.unlink(missing_ok=True)
+
+
+def _pid_alive(pid: str) -> bool:
+    return pid.isdigit() and Path(f"/proc/{pid}").exists()
 
 
 @dataclass

@@ -11,9 +11,10 @@ from typing import Any
 from flask import Flask, Response
 
 from ..queries import load_queries
-from ..query_service import Limits, QueryService
-from ..store import DEFAULT_STORE, ENV_STORE, open_store
-from . import api, dataset, errors, exports, home, pages, sparql, views
+from ..query_service import Limits
+from ..serving import Serving
+from ..store import DEFAULT_STORE, ENV_STORE
+from . import admin, api, dataset, errors, exports, home, pages, sparql, state, views
 
 DEFAULTS: dict[str, Any] = {
     "STORE": os.environ.get(ENV_STORE, str(DEFAULT_STORE)),
@@ -23,19 +24,23 @@ DEFAULTS: dict[str, Any] = {
     "MAX_QUERY_CHARS": 20_000,
     "MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer
     "MAX_CONTENT_LENGTH": 1_000_000,  # request body bytes (Flask's own limit: 413)
-    "VENDOR_DIR": "node_modules",  # browser libraries installed by scripts/setup (npm ci)
+    "VENDOR_DIR": "node_modules",
+    "RELOAD_CHECK_SECONDS": 1.0,  # how often a request checks for a new build (0: never)
+    "ADMIN_TOKEN": "",  # set to enable POST /admin/reload (Authorization: Bearer TOKEN)  # browser libraries installed by scripts/setup (npm ci)
 }
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Build the application; raises StoreNotFound/StoreError if the store cannot be opened."""
+    """Build the application; raises StoreNotFound/StoreError if the store cannot be opened.
+
+    Close it with ``app.extensions["kg"]["serving"].close()`` (tests; gunicorn ends the process).
+    """
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("WEIHAI_KG")
     app.config.update(overrides or {})
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     store_path = Path(app.config["STORE"])
-    opened = open_store(store_path)
     limits = Limits(
         timeout=float(app.config["QUERY_TIMEOUT"]),
         max_query_chars=int(app.config["MAX_QUERY_CHARS"]),
@@ -43,10 +48,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         workers=int(app.config["QUERY_WORKERS"]),
     )
     app.extensions["kg"] = {
-        "store": opened,
-        "service": QueryService(opened.path, limits),
+        "serving": Serving(store_path, limits, float(app.config["RELOAD_CHECK_SECONDS"])),
         "queries": load_queries(Path(app.config["QUERY_DIR"])),
     }
+    app.teardown_request(state.release)
     errors.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
@@ -54,6 +59,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(dataset.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(admin.bp)
     app.add_template_filter(pages.local_url, "local_url")
     app.register_blueprint(home.bp)
     app.after_request(_headers)

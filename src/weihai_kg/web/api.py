@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from ..errors import UnknownQuery
 from ..queries import NamedQuery
+from . import state
 from .conneg import negotiate
 from .sparql import service
 
@@ -15,12 +16,12 @@ LANGUAGES = ["en", "ko", "zh"]
 
 
 def named_queries() -> dict[str, NamedQuery]:
-    return current_app.extensions["kg"]["queries"]  # type: ignore[no-any-return]
+    return state.queries()
 
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    opened = current_app.extensions["kg"]["store"]
+    opened = state.opened()
     return jsonify(status="ok", store=str(opened.path.name), build=opened.info.build_id, built_at=opened.info.built_at, quads=opened.info.quads)
 
 

@@ -4,16 +4,14 @@ written once per process, so their size and checksum in VoID match what ``/store
 
 from __future__ import annotations
 
-from functools import cache
-
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from pyoxigraph import DefaultGraph, NamedNode, Store, serialize
 
 from .. import formats
 from ..namespaces import PREFIXES
 from ..query_service import ReadOnly
-from ..store import OpenStore
 from ..void import VOID, Dump, describe_dataset
+from . import state
 from .conneg import NotAcceptable
 from .errors import BadRequest
 
@@ -23,8 +21,7 @@ GRAPH_FORMATS = ["turtle", "ntriples", "jsonld", "rdfxml"]
 
 
 def _store() -> Store:
-    opened: OpenStore = current_app.extensions["kg"]["store"]
-    return opened.store
+    return state.store()
 
 
 def _choose(keys: list[str]) -> formats.Format:
@@ -41,11 +38,16 @@ def _choose(keys: list[str]) -> formats.Format:
     return next(f for f in offered if f.media_type == best)
 
 
-@cache
-def _dump(store_id: int, key: str) -> bytes:
+def _dump(key: str) -> bytes:
+    """The whole dataset in ``key``, written once per served build."""
+    cache = state.snapshot().cache
+    if ("dump", key) in cache:
+        found: bytes = cache[("dump", key)]
+        return found
     store = _store()
     quads = [q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, DefaultGraph)]
-    return serialize(quads, format=formats.GRAPHS[key].rdf, prefixes=PREFIXES if key == "trig" else None) or b""
+    cache[("dump", key)] = serialize(quads, format=formats.GRAPHS[key].rdf, prefixes=PREFIXES if key == "trig" else None) or b""
+    return _dump(key)
 
 
 def dumps() -> list[Dump]:
@@ -54,8 +56,8 @@ def dumps() -> list[Dump]:
     from .exports import MEDIA, whole
 
     root = request.url_root.rstrip("/")
-    found = [Dump(f"{root}/store?format={k}", formats.GRAPHS[k].media_type, _dump(id(_store()), k)) for k in DATASET_FORMATS]
-    found += [Dump(f"{root}/export/{k}", MEDIA[k], whole(id(_store()), k, None)) for k in ("turtle", "ntriples", "rdfxml", "jsonld")]
+    found = [Dump(f"{root}/store?format={k}", formats.GRAPHS[k].media_type, _dump(k)) for k in DATASET_FORMATS]
+    found += [Dump(f"{root}/export/{k}", MEDIA[k], whole(k, None)) for k in ("turtle", "ntriples", "rdfxml", "jsonld")]
     return found
 
 
@@ -75,7 +77,7 @@ def graph_store() -> Response:
         body = serialize(items, format=fmt.rdf, prefixes=PREFIXES if fmt.key in ("turtle", "trig", "rdfxml") else None)
         return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
     fmt = _choose(DATASET_FORMATS)
-    body = _dump(id(_store()), fmt.key)
+    body = _dump(fmt.key)
     return Response(
         body,
         mimetype=fmt.media_type,
@@ -86,7 +88,7 @@ def graph_store() -> Response:
 @bp.get("/.well-known/void")
 def void() -> Response:
     fmt = _choose(GRAPH_FORMATS)
-    opened = current_app.extensions["kg"]["store"]
+    opened = state.opened()
     triples = describe_dataset(opened.store, request.url_root.rstrip("/") + "/sparql", dumps(), opened.info.build_id)
     prefixes = {"void": VOID, "dcat": "http://www.w3.org/ns/dcat#", "dct": PREFIXES["dct"], "spdx": "http://spdx.org/rdf/terms#"}
     body = serialize(triples, format=fmt.rdf, prefixes=prefixes if fmt.key in ("turtle", "rdfxml") else None)

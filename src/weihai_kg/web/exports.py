@@ -3,16 +3,14 @@ JSON-LD context at ``/context.jsonld``."""
 
 from __future__ import annotations
 
-from functools import cache
-
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from pyoxigraph import QueryTriples, RdfFormat, Store, parse
 
 from .. import export, network
 from ..errors import QueryParameterError, UnknownQuery
 from ..queries import NamedQuery, run_named
 from ..results import serialize_triples
-from ..store import OpenStore
+from . import state
 
 bp = Blueprint("exports", __name__)
 MEDIA = {
@@ -42,17 +40,20 @@ EXTENSIONS = {
 
 
 def _store() -> Store:
-    opened: OpenStore = current_app.extensions["kg"]["store"]
-    return opened.store
+    return state.store()
 
 
-@cache
-def whole(store_id: int, fmt: str, frame: str | None) -> bytes:
-    """Exports of the whole graph, written once per process (the store does not change)."""
-    store = _store()
-    if fmt == "jsonld":
-        return export.to_json_bytes(export.export_framed(store, frame) if frame else export.export_jsonld(store))
-    return export.export_rdf(store, fmt)
+def whole(fmt: str, frame: str | None) -> bytes:
+    """Exports of the whole graph, written once per served build."""
+    cache = state.snapshot().cache
+    if ("export", fmt, frame) not in cache:
+        store = _store()
+        if fmt == "jsonld":
+            cache[("export", fmt, frame)] = export.to_json_bytes(export.export_framed(store, frame) if frame else export.export_jsonld(store))
+        else:
+            cache[("export", fmt, frame)] = export.export_rdf(store, fmt)
+    found: bytes = cache[("export", fmt, frame)]
+    return found
 
 
 @bp.get("/context.jsonld")
@@ -81,7 +82,7 @@ def export_format(fmt: str) -> Response:
         triples = network.select(_store(), construct=construct, entity=args.get("entity"), hops=hops, classes=classes)
         body = serialize_triples(triples, fmt)
     else:
-        body = whole(id(_store()), fmt, args.get("frame"))
+        body = whole(fmt, args.get("frame"))
     response = Response(body, mimetype=MEDIA[fmt])
     if args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="weihai-kg.{EXTENSIONS[fmt]}"'
@@ -101,7 +102,7 @@ def _sparql_construct(text: str) -> list:  # type: ignore[type-arg]
 def _construct(name: str | None) -> list | None:  # type: ignore[type-arg]
     if not name:
         return None
-    queries: dict[str, NamedQuery] = current_app.extensions["kg"]["queries"]
+    queries: dict[str, NamedQuery] = state.queries()
     if name not in queries:
         raise UnknownQuery(f"no query named {name!r}")
     result = run_named(_store(), queries[name])

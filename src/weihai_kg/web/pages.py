@@ -5,13 +5,13 @@ named graph of every statement."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, Triple, serialize
 
 from .. import formats
 from ..describe import Description, describe, label_of, rdf_of
 from ..namespaces import BASE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, compact
-from ..store import OpenStore
+from . import state
 from .conneg import NotAcceptable
 
 bp = Blueprint("pages", __name__)
@@ -21,8 +21,7 @@ UI_LANGUAGES = ["en", "ko"]
 
 
 def store() -> Store:
-    opened: OpenStore = current_app.extensions["kg"]["store"]
-    return opened.store
+    return state.store()
 
 
 def ui_language() -> str:

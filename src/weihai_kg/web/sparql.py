@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from ..query_service import QueryService, ReadOnly
-from . import protocol
+from . import protocol, state
 from .conneg import negotiate
 from .description import service_description
 from .errors import BadRequest
@@ -15,7 +15,7 @@ METHODS = "GET, HEAD, POST, OPTIONS"
 
 
 def service() -> QueryService:
-    return current_app.extensions["kg"]["service"]  # type: ignore[no-any-return]
+    return state.service()
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])

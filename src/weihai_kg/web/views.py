@@ -11,7 +11,7 @@ from pyoxigraph import Store
 
 from ..charts import Span, investments, project_periods
 from ..namespaces import BASE
-from ..store import OpenStore
+from . import state
 from .pages import ui_language
 
 bp = Blueprint("views", __name__)
@@ -19,8 +19,7 @@ VENDOR = {"cytoscape.min.js": Path("cytoscape") / "dist" / "cytoscape.min.js"}
 
 
 def _store() -> Store:
-    opened: OpenStore = current_app.extensions["kg"]["store"]
-    return opened.store
+    return state.store()
 
 
 @bp.get("/vendor/<name>")

@@ -1,0 +1,107 @@
+"""The build being served, and switching to a new one while serving.
+
+Each request works on one snapshot (a store opened read-only plus its query workers), taken
+when the request starts and given back when it ends, so it sees one build from start to
+finish. When ``weihai-kg build`` repoints the store link, the next check opens the new build
+and makes it current; the old snapshot is closed once its last request is done. Clients see
+the old graph or the new one, never a mix, and no request fails because of the switch.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import KgError
+from .query_service import Limits, QueryService
+from .store import OpenStore, open_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Snapshot:
+    opened: OpenStore
+    service: QueryService
+    users: int = 0
+    retired: bool = False
+    cache: dict[Any, Any] = field(default_factory=dict)  # things computed once per build (dumps, VoID)
+
+    @property
+    def build_id(self) -> str:
+        return self.opened.info.build_id
+
+
+class Serving:
+    """The current snapshot of ``store_path``, checked for a new build at most every ``check_every`` seconds (0: never)."""
+
+    def __init__(self, store_path: Path, limits: Limits, check_every: float = 1.0) -> None:
+        self.store_path = store_path
+        self.limits = limits
+        self.check_every = check_every
+        self._lock = threading.Lock()
+        self._reloading = threading.Lock()
+        self._current = self._open()
+        self._checked = time.monotonic()
+
+    def _open(self) -> Snapshot:
+        opened = open_store(self.store_path)
+        return Snapshot(opened, QueryService(opened.path, self.limits))
+
+    @property
+    def current(self) -> Snapshot:
+        return self._current
+
+    def acquire(self) -> Snapshot:
+        """The snapshot a request works on; release it when the request ends."""
+        if self.check_every and time.monotonic() - self._checked >= self.check_every:
+            self.reload()
+        with self._lock:
+            snapshot = self._current
+            snapshot.users += 1
+            return snapshot
+
+    def release(self, snapshot: Snapshot) -> None:
+        with self._lock:
+            snapshot.users -= 1
+            close = snapshot.retired and snapshot.users == 0
+        if close:
+            snapshot.service.close()
+
+    def reload(self) -> bool:
+        """Switch to the build the store link points at, if it changed; True when it did.
+
+        A build that cannot be opened is logged and the current one kept.
+        """
+        if not self._reloading.acquire(blocking=False):
+            return False  # another thread is switching already
+        try:
+            self._checked = time.monotonic()
+            if self.store_path.resolve() == self._current.opened.path:
+                return False
+            try:
+                fresh = self._open()
+            except KgError as e:
+                log.error("new build not opened, still serving %s: %s", self._current.build_id, e)
+                return False
+            with self._lock:
+                old, self._current = self._current, fresh
+                old.retired = True
+                close = old.users == 0
+            if close:
+                old.service.close()
+            log.info("now serving build %s (was %s)", fresh.build_id, old.build_id)
+            return True
+        finally:
+            self._reloading.release()
+
+    def close(self) -> None:
+        with self._lock:
+            self._current.retired = True
+            close = self._current.users == 0
+        if close:
+            self._current.service.close()
