@@ -29,7 +29,7 @@ def running_server(store: Path, *args: str, env: dict[str, str] | None = None) -
     """A server on 127.0.0.1; yields its base URL; always stopped, with its children."""
     port = free_port()
     # The server's log goes to a file: an unread pipe would fill and stall the server.
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115  closed in the finally below
     process = subprocess.Popen(
         [sys.executable, "-m", "weihai_kg", "serve", "--store", str(store), "--port", str(port), *args],
         cwd=ROOT,

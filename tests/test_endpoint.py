@@ -19,6 +19,7 @@ from SPARQLWrapper import CSV, JSON, SPARQLWrapper
 
 from weihai_kg.store import BuildInfo
 
+from .abuse import session_from
 from .server import running_server
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -324,11 +325,19 @@ def test_rdflib_sparqlstore_client(base: str) -> None:
 
 
 def test_concurrent_clients_get_consistent_answers(triples: int, base: str) -> None:
-    def ask(_: int) -> int:
-        return count_of(sparql(base, params={"query": COUNT}))
+    def ask(i: int) -> int:
+        session = session_from(f"127.0.0.{30 + i % 8}")  # eight users, one address each
+        response = session.get(base + "/sparql", params={"query": COUNT}, timeout=30)
+        return count_of(response)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert set(pool.map(ask, range(40))) == {triples}
+
+
+def test_one_client_gets_429_past_its_share(base: str) -> None:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = list(pool.map(lambda _: sparql(base, params={"query": SLOW}).status_code, range(4)))
+    assert sorted(statuses) == [429, 429, 503, 503]
 
 
 def test_error_bodies_are_short(base: str) -> None:

@@ -19,10 +19,14 @@ from pathlib import Path
 import pytest
 import requests
 
+from .abuse import session_from
 from .server import running_server
 from .test_cli import ROOT, store_digest
 
-LABEL = 'PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { <https://w3id.org/weihai-kg/id/place/rushan> skos:prefLabel ?l FILTER (lang(?l) = "en") }'
+LABEL = (
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    'SELECT ?l WHERE { <https://w3id.org/weihai-kg/id/place/rushan> skos:prefLabel ?l FILTER (lang(?l) = "en") }'
+)
 
 
 def build(checkout: Path, store: str = "s/store", **popen: object) -> subprocess.CompletedProcess[str]:
@@ -52,8 +56,8 @@ def test_rebuild_while_serving_switches_atomically(checkout: Path) -> None:
     errors: list[str] = []
     stop = threading.Event()
 
-    def client(base: str) -> None:
-        session = requests.Session()
+    def client(base: str, source: str) -> None:
+        session = session_from(source)
         while not stop.is_set():
             try:
                 response = session.get(base + "/sparql", params={"query": LABEL, "format": "csv"}, timeout=30)
@@ -65,7 +69,7 @@ def test_rebuild_while_serving_switches_atomically(checkout: Path) -> None:
                 errors.append(repr(e))
 
     with running_server(checkout / "s" / "store", "--threads", "16") as base:
-        threads = [threading.Thread(target=client, args=(base,)) for _ in range(8)]
+        threads = [threading.Thread(target=client, args=(base, f"127.0.0.{40 + i}")) for i in range(8)]
         for t in threads:
             t.start()
         time.sleep(1.5)

@@ -180,7 +180,7 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (default 1)")
     s.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
-    s.add_argument("--query-workers", type=int, default=2, help="query processes per gunicorn worker (default 2)")
+    s.add_argument("--query-workers", type=int, default=3, help="query processes per gunicorn worker (default 3)")
     s.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
     s.set_defaults(func=cmd_serve)
     e = command("export", "write the graph for other tools: RDF dumps, JSON-LD, GraphML, GEXF, DOT, Cytoscape")

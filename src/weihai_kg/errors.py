@@ -85,6 +85,12 @@ class UnknownQuery(KgError):
     exit_code = 7
 
 
+class UnknownResource(KgError):
+    """An IRI the graph says nothing about."""
+
+    exit_code = 7
+
+
 class QueryParameterError(KgError):
     """A query parameter is unknown or its value does not fit its type."""
 

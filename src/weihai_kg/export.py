@@ -12,7 +12,7 @@ from typing import Any
 from pyld import jsonld
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, Store, Triple, serialize
 
-from .errors import ConfigError
+from .errors import QueryParameterError
 from .namespaces import BASE, PREFIXES
 
 CONTEXT_URL = f"{BASE}context.jsonld"
@@ -37,9 +37,9 @@ def named_quads(store: Store) -> list[Quad]:
 
 
 def export_rdf(store: Store, key: str) -> bytes:
-    """One of RDF_EXPORTS; raises ConfigError for another name."""
+    """One of RDF_EXPORTS; raises QueryParameterError for another name."""
     if key not in RDF_EXPORTS:
-        raise ConfigError(f"no RDF export {key!r}; choose one of {', '.join([*RDF_EXPORTS, 'jsonld'])}")
+        raise QueryParameterError(f"no RDF export {key!r}; choose one of {', '.join([*RDF_EXPORTS, 'jsonld'])}")
     items: list[Quad] | list[Triple] = named_quads(store) if key in WITH_GRAPHS else union_triples(store)
     prefixes = PREFIXES if key in ("turtle", "trig", "rdfxml") else None
     return serialize(items, format=RDF_EXPORTS[key], prefixes=prefixes) or b""
@@ -75,7 +75,7 @@ def export_jsonld(store: Store) -> dict[str, Any]:
 def export_framed(store: Store, frame_name: str) -> dict[str, Any]:
     """Entities of one type with what they link to embedded (``ontology/frames/NAME.jsonld``)."""
     if frame_name not in FRAMES:
-        raise ConfigError(f"no frame {frame_name!r}; choose one of {', '.join(FRAMES)}")
+        raise QueryParameterError(f"no frame {frame_name!r}; choose one of {', '.join(FRAMES)}")
     frame = json.loads((ONTOLOGY_DIR / "frames" / f"{frame_name}.jsonld").read_text(encoding="utf-8"))
     # Only what the frame names is embedded; every other link stays an IRI, so entities stay shallow.
     options = {"documentLoader": document_loader, "omitGraph": False, "embed": "@never", "omitDefault": True}

@@ -74,6 +74,16 @@ WH_TRIPLE_COUNT = wh("tripleCount")
 WH_DEFAULT_GRAPH = wh("DefaultGraph")
 
 
+def to_iri(text: str) -> NamedNode:
+    """``text`` as an IRI; raises QueryParameterError (a client error) when it is not one."""
+    from .errors import QueryParameterError
+
+    try:
+        return NamedNode(text)
+    except ValueError as e:
+        raise QueryParameterError(f"not an IRI: {text[:200]!r}") from e
+
+
 def compact(iri: str) -> str:
     """The shortest ``prefix:local`` form of an IRI, or ``<iri>`` when no prefix fits."""
     best = ""

@@ -14,9 +14,9 @@ import networkx as nx
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, QuerySolutions, Store, Triple
 
 from .describe import label_of
-from .errors import ConfigError
+from .errors import QueryParameterError, UnknownResource
 from .export import context_document
-from .namespaces import GRAPH_ONTOLOGY, GRAPH_STRUCTURE, PREFIXES, compact
+from .namespaces import GRAPH_ONTOLOGY, GRAPH_STRUCTURE, PREFIXES, compact, to_iri
 
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label"}
@@ -54,7 +54,7 @@ def neighbourhood(store: Store, start: NamedNode, hops: int) -> list[Triple]:
         if isinstance(t.object, NamedNode | BlankNode):
             links.setdefault(str(t.object), []).append(t)
     if str(start) not in links:
-        raise ConfigError(f"{start.value} is not in the graph")
+        raise UnknownResource(f"{start.value} is not in the graph")
     kept: set[Triple] = set()
     frontier: deque[tuple[Resource, int]] = deque([(start, 0)])
     seen = {str(start)}
@@ -90,7 +90,7 @@ def _expand(name: str) -> str:
         return PREFIXES[prefix] + local
     if name.startswith(("http://", "https://")):
         return name
-    raise ConfigError(f"not a class name: {name!r} (use prefix:Local or a full IRI)")
+    raise QueryParameterError(f"not a class name: {name!r} (use prefix:Local or a full IRI)")
 
 
 def build_network(store: Store, triples: Iterable[Triple], lang: str) -> nx.MultiDiGraph:
@@ -131,7 +131,7 @@ def _node_attributes(store: Store, node: Resource, lang: str) -> dict[str, str]:
 
 
 def write(graph: nx.MultiDiGraph, fmt: str) -> bytes:
-    """The network in one of WRITERS; raises ConfigError for another name."""
+    """The network in one of WRITERS; raises QueryParameterError for another name."""
     if fmt == "graphml":
         buffer = io.BytesIO()
         nx.write_graphml(graph, buffer, encoding="utf-8")
@@ -148,7 +148,7 @@ def write(graph: nx.MultiDiGraph, fmt: str) -> bytes:
         for i, edge in enumerate(data["elements"]["edges"]):
             edge["data"].setdefault("id", f"e{i}")
         return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    raise ConfigError(f"no network format {fmt!r}; choose one of {', '.join(WRITERS)}")
+    raise QueryParameterError(f"no network format {fmt!r}; choose one of {', '.join(WRITERS)}")
 
 
 def _for_dot(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -174,8 +174,8 @@ def select(
         return list(construct)
     if entity:
         if hops < 1 or hops > 5:
-            raise ConfigError("hops is between 1 and 5")
-        return neighbourhood(store, NamedNode(entity), hops)
+            raise QueryParameterError("hops is between 1 and 5")
+        return neighbourhood(store, to_iri(entity), hops)
     if classes:
         return of_classes(store, classes)
     return data_triples(store)

@@ -18,7 +18,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store, Variable
 
 from .errors import QueryParameterError, QuerySyntaxError, UnknownQuery
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, to_iri
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
@@ -47,7 +47,7 @@ class Param:
         if not PARAM_TYPES[self.type].match(value):
             raise QueryParameterError(f"parameter {self.name}: {value!r} is not a valid {self.type}")
         if self.type == "iri":
-            return NamedNode(value)
+            return to_iri(value)
         prefix, _, local = self.type.partition(":")
         return Literal(value, datatype=NamedNode(PREFIXES[prefix] + local))
 

@@ -4,6 +4,10 @@ limits and the safety rules, then has a worker answer it. Knows nothing of HTTP.
 from __future__ import annotations
 
 import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +30,17 @@ class QueryTooLong(KgError):
     """The query text is longer than the configured limit."""
 
 
+class TooManyQueries(KgError):
+    """One client already has as many queries running as it may."""
+
+
 @dataclass(frozen=True)
 class Limits:
     timeout: float = 10.0
     max_query_chars: int = 20_000
     max_rows: int = 10_000
     workers: int = 2
+    per_client: int = 0  # queries one client may have running at once (0: no limit)
 
 
 # Strings, IRIs and comments are blanked before looking for keywords, so that a literal
@@ -40,6 +49,11 @@ _OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE\b", re.IGNORECASE)
 _UPDATE = re.compile(r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 _PARSER = Store()  # empty: parsing a query here tells its form and its syntax errors, instantly
+
+
+def uses_service(text: str) -> bool:
+    """Whether the query has a SERVICE clause (strings, IRIs and comments do not count)."""
+    return _SERVICE.search(_OPAQUE.sub(" ", text)) is not None
 
 
 def query_form(text: str) -> str:
@@ -66,12 +80,14 @@ class QueryService:
     def __init__(self, store_path: Path, limits: Limits) -> None:
         self.limits = limits
         self.pool = WorkerPool(store_path, limits.workers, limits.timeout)
+        self._running: Counter[str] = Counter()
+        self._lock = threading.Lock()
 
     def check(self, text: str) -> str:
         """The query's form, after every rule that needs no store; raises a KgError subclass."""
         if len(text) > self.limits.max_query_chars:
             raise QueryTooLong(f"the query has {len(text)} characters; the limit is {self.limits.max_query_chars}")
-        if _SERVICE.search(_OPAQUE.sub(" ", text)):
+        if uses_service(text):
             raise ServiceClauseRefused("SERVICE is not allowed: this endpoint does not query other servers")
         return query_form(text)
 
@@ -82,12 +98,31 @@ class QueryService:
         default_graph: tuple[str, ...] = (),
         named_graphs: tuple[str, ...] = (),
         substitutions: dict[Variable, NamedNode | Literal] | None = None,
+        client: str = "",
     ) -> Answer:
-        """Run a checked query in a worker; raises QueryTimeout, ServiceBusy, ResultTooLarge..."""
+        """Run a checked query in a worker; raises QueryTimeout, ServiceBusy, ResultTooLarge,
+        or TooManyQueries when ``client`` already has its share of the workers busy, so one
+        client's slow queries cannot hold every worker while others wait."""
         if format_key not in formats.ALL:
             raise KgError(f"unknown format {format_key}")
         bound = tuple((substitutions or {}).items())
-        return self.pool.run(Job(text, format_key, self.limits.max_rows, default_graph, named_graphs, bound))
+        with self._client_slot(client):
+            return self.pool.run(Job(text, format_key, self.limits.max_rows, default_graph, named_graphs, bound))
+
+    @contextmanager
+    def _client_slot(self, client: str) -> Iterator[None]:
+        limit = self.limits.per_client
+        with self._lock:
+            if limit and client and self._running[client] >= limit:
+                raise TooManyQueries(f"this client already has {limit} queries running; wait for one to finish")
+            self._running[client] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running[client] -= 1
+                if self._running[client] <= 0:
+                    del self._running[client]
 
     def close(self) -> None:
         self.pool.close()

@@ -20,7 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "STORE": os.environ.get(ENV_STORE, str(DEFAULT_STORE)),
     "QUERY_DIR": "queries",
     "QUERY_TIMEOUT": 10.0,  # seconds a query may run before its worker is stopped
-    "QUERY_WORKERS": 2,  # worker processes per web worker
+    "QUERY_WORKERS": 3,  # worker processes per web worker
+    "QUERIES_PER_CLIENT": 2,  # queries one client address may have running at once (0: no limit)
     "MAX_QUERY_CHARS": 20_000,
     "MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer
     "MAX_CONTENT_LENGTH": 1_000_000,  # request body bytes (Flask's own limit: 413)
@@ -46,6 +47,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         max_query_chars=int(app.config["MAX_QUERY_CHARS"]),
         max_rows=int(app.config["MAX_ROWS"]),
         workers=int(app.config["QUERY_WORKERS"]),
+        per_client=int(app.config["QUERIES_PER_CLIENT"]),
     )
     app.extensions["kg"] = {
         "serving": Serving(store_path, limits, float(app.config["RELOAD_CHECK_SECONDS"])),

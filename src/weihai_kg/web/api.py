@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, Response, jsonify, request
 
 from ..errors import UnknownQuery
@@ -22,7 +24,9 @@ def named_queries() -> dict[str, NamedQuery]:
 @bp.get("/healthz")
 def healthz() -> Response:
     opened = state.opened()
-    return jsonify(status="ok", store=str(opened.path.name), build=opened.info.build_id, built_at=opened.info.built_at, quads=opened.info.quads)
+    return jsonify(
+        status="ok", store=str(opened.path.name), build=opened.info.build_id, built_at=opened.info.built_at, quads=opened.info.quads, pid=os.getpid()
+    )
 
 
 @bp.get("/queries")
@@ -54,7 +58,7 @@ def run_query(name: str) -> Response:
     params = {k: v for k, v in request.args.items() if k != "format"}
     bindings = query.substitutions(params)
     fmt = negotiate(query.form, request.accept_mimetypes, request.args.get("format"))
-    answer = service().answer(query.text, fmt.key, substitutions=bindings)
+    answer = service().answer(query.text, fmt.key, substitutions=bindings, client=request.remote_addr or "")
     response = Response(answer.body, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     return response

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request
 from pyoxigraph import DefaultGraph, NamedNode, Store, serialize
 
 from .. import formats
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, to_iri
 from ..query_service import ReadOnly
 from ..void import VOID, Dump, describe_dataset
 from . import state
@@ -69,7 +69,7 @@ def graph_store() -> Response:
         if "default" in request.args and "graph" in request.args:
             raise BadRequest("ask for ?default or ?graph=IRI, not both")
         fmt = _choose(GRAPH_FORMATS + DATASET_FORMATS)
-        graph = DefaultGraph() if "default" in request.args else NamedNode(request.args["graph"])
+        graph = DefaultGraph() if "default" in request.args else to_iri(request.args["graph"])
         if isinstance(graph, NamedNode) and not _store().contains_named_graph(graph):
             return Response(f"no graph {graph.value}\n", status=404, mimetype="text/plain")
         quads = list(_store().quads_for_pattern(None, None, None, graph))

@@ -8,8 +8,8 @@ import logging
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
-from ..errors import KgError, QueryParameterError, QuerySyntaxError, StoreError, UnknownQuery
-from ..query_service import QueryTooLong, ReadOnly, ServiceClauseRefused
+from ..errors import KgError, QueryParameterError, QuerySyntaxError, StoreError, UnknownQuery, UnknownResource
+from ..query_service import QueryTooLong, ReadOnly, ServiceClauseRefused, TooManyQueries
 from ..workers import QueryTimeout, ResultTooLarge, ServiceBusy, WorkerFailed
 from .conneg import NotAcceptable
 
@@ -31,10 +31,12 @@ STATUS: dict[type[KgError], int] = {
     ReadOnly: 403,
     ServiceClauseRefused: 403,
     UnknownQuery: 404,
+    UnknownResource: 404,
     NotAcceptable: 406,
     QueryTooLong: 413,
     ResultTooLarge: 413,
     UnsupportedMediaType: 415,
+    TooManyQueries: 429,
     WorkerFailed: 500,
     StoreError: 500,
     QueryTimeout: 503,
@@ -52,7 +54,7 @@ def _kg_error(error: KgError) -> Response:
     status = next((code for cls, code in STATUS.items() if isinstance(error, cls)), 500)
     if status >= 500:
         log.error("%s: %s", type(error).__name__, error)
-    headers = {"Retry-After": "5"} if status == 503 else {}
+    headers = {"Retry-After": "5"} if status in (429, 503) else {}
     return plain(str(error), status, headers)
 
 

@@ -73,7 +73,8 @@ def export_format(fmt: str) -> Response:
         raise QueryParameterError("lang is en, ko or zh")
     construct = _sparql_construct(args["sparql"]) if args.get("sparql") else _construct(args.get("query"))
     classes = [c for c in args.get("classes", "").split(",") if c] or None
-    hops = int(args.get("hops", "1")) if args.get("hops", "1").isdigit() else 0
+    hops_text = args.get("hops", "1")
+    hops = int(hops_text) if hops_text.isdigit() and len(hops_text) < 3 else 0
     subset = construct is not None or args.get("entity") or classes
     if fmt in network.WRITERS:
         triples = network.select(_store(), construct=construct, entity=args.get("entity"), hops=hops, classes=classes)
@@ -95,7 +96,7 @@ def _sparql_construct(text: str) -> list:  # type: ignore[type-arg]
 
     if service().check(text) not in ("CONSTRUCT", "DESCRIBE"):
         raise QueryParameterError("a picture needs a CONSTRUCT or DESCRIBE query")
-    answer = service().answer(text, "ntriples")
+    answer = service().answer(text, "ntriples", client=request.remote_addr or "")
     return [q.triple for q in parse(answer.body, format=RdfFormat.N_TRIPLES)]
 
 

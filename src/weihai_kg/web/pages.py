@@ -10,7 +10,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store,
 
 from .. import formats
 from ..describe import Description, describe, label_of, rdf_of
-from ..namespaces import BASE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, compact
+from ..namespaces import BASE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, compact, to_iri
 from . import state
 from .conneg import NotAcceptable
 
@@ -70,12 +70,12 @@ def rdf_response(iri: NamedNode, key: str) -> Response:
 
 @bp.get("/id/<path:rest>")
 def entity(rest: str) -> Response:
-    return resource(NamedNode(f"{BASE}id/{rest}"))
+    return resource(to_iri(f"{BASE}id/{rest}"))
 
 
 @bp.get("/graph/<name>")
 def graph(name: str) -> Response:
-    return resource(NamedNode(f"{BASE}graph/{name}"))
+    return resource(to_iri(f"{BASE}graph/{name}"))
 
 
 def resource(iri: NamedNode) -> Response:

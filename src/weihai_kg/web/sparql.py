@@ -36,7 +36,7 @@ def sparql() -> Response:
             raise BadRequest(f"not an absolute IRI: {iri!r}")
     form = service().check(req.query)
     fmt = negotiate(form, request.accept_mimetypes, req.format)
-    answer = service().answer(req.query, fmt.key, req.default_graph, req.named_graphs)
+    answer = service().answer(req.query, fmt.key, req.default_graph, req.named_graphs, client=request.remote_addr or "")
     response = Response(answer.body, mimetype=fmt.media_type)
     if fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+json", "+xml", "/trig")):
         response.mimetype_params["charset"] = "utf-8"

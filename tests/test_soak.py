@@ -1,0 +1,19 @@
+"""The 60-second soak (``bench/soak.py`` runs ten minutes): no errors, bounded memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from weihai_kg.store import BuildInfo
+
+from .server import running_server
+from .soak import soak
+
+
+def test_sixty_second_soak(built: tuple[Path, BuildInfo]) -> None:
+    with running_server(built[0], "--threads", "16") as base:
+        result = soak(base, 60.0, concurrency=16)
+    assert result.errors == [], result.errors[:5]
+    assert sum(result.answers.values()) > 1000, result.summary()
+    growth_mib = (result.rss[-1] - result.rss[0]) / 1024
+    assert growth_mib < 64, result.summary()
