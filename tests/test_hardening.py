@@ -215,3 +215,20 @@ def test_server_survives_the_build_dir_disappearing_under_an_old_snapshot(checko
         time.sleep(1.5)
         response = requests.get(base + "/sparql", params={"query": LABEL, "format": "csv"}, timeout=30)
         assert response.status_code == 200 and response.text.splitlines()[1] == "Three"
+
+
+def test_a_read_only_store_directory_fails_the_build_and_keeps_the_store(checkout: Path) -> None:
+    """The store folder made immutable (chattr +i: not even root may add to it)."""
+    builds = checkout / "s" / "store.builds"
+    before = store_digest(checkout / "s" / "store")
+    locked = subprocess.run(["chattr", "+i", str(builds)], capture_output=True, text=True, check=False)
+    if locked.returncode != 0:
+        pytest.skip(f"cannot make a folder read-only here: {locked.stderr.strip()}")
+    try:
+        rename_rushan(checkout, "Never stored")
+        result = build(checkout)
+    finally:
+        subprocess.run(["chattr", "-i", str(builds)], check=True)
+    assert result.returncode == 5, result.stderr
+    assert "cannot write the store" in result.stderr and "the current store is unchanged" in result.stderr
+    assert store_digest(checkout / "s" / "store") == before
