@@ -394,3 +394,11 @@ def test_void_describes_the_dataset_and_its_dumps(base: str, triples: int) -> No
         import hashlib
 
         assert str(graph.value(checksum, spdx.checksumValue)) == hashlib.sha256(body).hexdigest()
+
+
+def test_limits_from_environment_variables(built: tuple[Path, BuildInfo]) -> None:
+    env = {"WEIHAI_KG_QUERY_TIMEOUT": "1", "WEIHAI_KG_MAX_QUERY_CHARS": "100", "WEIHAI_KG_QUERIES_PER_CLIENT": "0"}
+    with running_server(built[0], env=env) as url:
+        slow = requests.get(url + "/sparql", params={"query": SLOW}, timeout=30)
+        assert slow.status_code == 503 and "1 s limit" in slow.text
+        assert requests.get(url + "/sparql", params={"query": "ASK {}" + " " * 100}, timeout=10).status_code == 413

@@ -80,12 +80,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     opened = open_store(store_path)  # fail here, clearly, rather than in every worker
     print(f"serving build {opened.info.build_id} at http://{args.host}:{args.port}/sparql", flush=True)
     del opened
-    overrides = {
-        "STORE": str(store_path),
-        "QUERY_DIR": str(_paths(args).queries_dir),
-        "QUERY_TIMEOUT": args.timeout,
-        "QUERY_WORKERS": args.query_workers,
-    }
+    # Flags override WEIHAI_KG_* variables only when given, so both ways of configuring work.
+    overrides: dict[str, object] = {"STORE": str(store_path), "QUERY_DIR": str(_paths(args).queries_dir)}
+    if args.timeout is not None:
+        overrides["QUERY_TIMEOUT"] = args.timeout
+    if args.query_workers is not None:
+        overrides["QUERY_WORKERS"] = args.query_workers
     serve(args.host, args.port, args.workers, args.threads, overrides)
     return 0
 
@@ -180,8 +180,8 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (default 1)")
     s.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
-    s.add_argument("--query-workers", type=int, default=3, help="query processes per gunicorn worker (default 3)")
-    s.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
+    s.add_argument("--query-workers", type=int, help="query processes per gunicorn worker (default 3, or $WEIHAI_KG_QUERY_WORKERS)")
+    s.add_argument("--timeout", type=float, help="seconds a query may run (default 10, or $WEIHAI_KG_QUERY_TIMEOUT)")
     s.set_defaults(func=cmd_serve)
     e = command("export", "write the graph for other tools: RDF dumps, JSON-LD, GraphML, GEXF, DOT, Cytoscape")
     e.add_argument("--format", required=True, choices=["turtle", "ntriples", "rdfxml", "nquads", "trig", "jsonld", "graphml", "gexf", "dot", "cytoscape"])

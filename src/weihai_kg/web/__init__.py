@@ -25,9 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_QUERY_CHARS": 20_000,
     "MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer
     "MAX_CONTENT_LENGTH": 1_000_000,  # request body bytes (Flask's own limit: 413)
-    "VENDOR_DIR": "node_modules",
+    "VENDOR_DIR": "node_modules",  # browser libraries installed by scripts/setup (npm ci)
     "RELOAD_CHECK_SECONDS": 1.0,  # how often a request checks for a new build (0: never)
-    "ADMIN_TOKEN": "",  # set to enable POST /admin/reload (Authorization: Bearer TOKEN)  # browser libraries installed by scripts/setup (npm ci)
+    "ADMIN_TOKEN": "",  # set to enable POST /admin/reload (Authorization: Bearer TOKEN)
 }
 
 
