@@ -88,8 +88,11 @@ def graph_store() -> Response:
 @bp.get("/.well-known/void")
 def void() -> Response:
     fmt = _choose(GRAPH_FORMATS)
-    opened = state.opened()
-    triples = describe_dataset(opened.store, request.url_root.rstrip("/") + "/sparql", dumps(), opened.info.build_id)
-    prefixes = {"void": VOID, "dcat": "http://www.w3.org/ns/dcat#", "dct": PREFIXES["dct"], "spdx": "http://spdx.org/rdf/terms#"}
-    body = serialize(triples, format=fmt.rdf, prefixes=prefixes if fmt.key in ("turtle", "rdfxml") else None)
-    return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
+    root = request.url_root.rstrip("/")
+    cache = state.snapshot().cache  # counted once per served build (and server address), not per request
+    if ("void", root, fmt.key) not in cache:
+        opened = state.opened()
+        triples = describe_dataset(opened.store, root + "/sparql", dumps(), opened.info.build_id)
+        prefixes = {"void": VOID, "dcat": "http://www.w3.org/ns/dcat#", "dct": PREFIXES["dct"], "spdx": "http://spdx.org/rdf/terms#"}
+        cache[("void", root, fmt.key)] = serialize(triples, format=fmt.rdf, prefixes=prefixes if fmt.key in ("turtle", "rdfxml") else None)
+    return Response(cache[("void", root, fmt.key)], mimetype=fmt.media_type, headers={"Vary": "Accept"})

@@ -97,6 +97,9 @@ def ontology() -> Response:
         body = serialize(items, format=fmt.rdf, prefixes=PREFIXES if choice in ("turtle", "trig", "rdfxml") else None)
         return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
     lang = ui_language()
+    cache = state.snapshot().cache  # rendered once per served build and language
+    if ("ontology", lang) in cache:
+        return Response(cache[("ontology", lang)], mimetype=HTML, headers={"Vary": "Accept, Accept-Language"})
     terms = sorted(
         {
             q.subject.value
@@ -107,6 +110,7 @@ def ontology() -> Response:
     described = [describe(store(), NamedNode(t)) for t in terms]
     examples = {t: examples_of(store(), NamedNode(t)) for t in terms}
     html = render_template("ontology.html", lang=lang, terms=described, examples=examples, view=View(lang), ontology_iri=ONTOLOGY_IRI)
+    cache[("ontology", lang)] = html
     return Response(html, mimetype=HTML, headers={"Vary": "Accept, Accept-Language"})
 
 
