@@ -4,6 +4,7 @@ fetches or reads anything for a client (FROM, FROM NAMED, SERVICE, LOAD)."""
 
 from __future__ import annotations
 
+import os
 import re
 import resource
 import shutil
@@ -232,3 +233,25 @@ def test_a_read_only_store_directory_fails_the_build_and_keeps_the_store(checkou
     assert result.returncode == 5, result.stderr
     assert "cannot write the store" in result.stderr and "the current store is unchanged" in result.stderr
     assert store_digest(checkout / "s" / "store") == before
+
+
+def test_a_reload_that_cannot_open_the_new_build_keeps_serving_the_old(checkout: Path) -> None:
+    from weihai_kg.query_service import Limits
+    from weihai_kg.serving import Serving
+
+    link = checkout / "s" / "store"
+    serving = Serving(link, Limits(workers=1), check_every=0)
+    try:
+        old = serving.current.build_id
+        broken = link.parent / "store.builds" / "broken-build"
+        broken.mkdir()
+        (broken / "CURRENT").write_text("garbage\n")  # not a RocksDB directory, and no build record
+        (link.parent / "tmp-link").symlink_to(broken.relative_to(link.parent))
+        os.replace(link.parent / "tmp-link", link)
+        assert serving.reload() is False
+        assert serving.current.build_id == old
+        snapshot = serving.acquire()
+        assert len(snapshot.opened.store) > 5000  # still answering from the old build
+        serving.release(snapshot)
+    finally:
+        serving.close()
