@@ -40,7 +40,7 @@ def cases() -> list[tuple[str, object]]:
         ("2,500 variables ×20", queries([MANY_VARIABLES] * 20, parallel=4)),
         ("30,000-character literal ×20", queries([HUGE_LITERAL] * 20, parallel=4)),
         ("6 clients sending a byte at a time (10 s)", slow_bodies(6, 10.0)),
-        ("burst of 300 connections", burst(300)),
+        ("burst of 300 clients at once", burst(300)),
     ]
 
 

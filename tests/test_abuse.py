@@ -74,6 +74,6 @@ def test_slow_clients_do_not_stop_others(base: str) -> None:
 
 
 def test_a_burst_of_connections(base: str) -> None:
-    outcome = run_case(base, "burst of 100 connections", burst(100))
-    assert set(outcome.abuser) <= {"200", "429", "503"} and outcome.abuser["200"] >= 50, outcome.abuser
+    outcome = run_case(base, "burst of 100 clients", burst(100))
+    assert set(outcome.abuser) <= {"200", "503"} and outcome.abuser["200"] >= 90, outcome.abuser
     served_meanwhile(outcome, p99_seconds=5.0)
