@@ -113,6 +113,20 @@ def test_query_page_runs_an_example_and_links_to_entities(base: str, browser: ob
     page.close()
 
 
+def test_download_offers_the_formats_of_the_query_form(base: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base + "/")
+    visible = "[...document.querySelectorAll('#download-format option')].filter(o => !o.hidden).map(o => o.value)"
+    assert page.evaluate(visible) == ["json", "xml", "csv", "tsv"]
+    page.fill("#query", "PREFIX wh: <https://w3id.org/weihai-kg/ontology#>\nCONSTRUCT WHERE { ?p a wh:Plan }")
+    assert page.evaluate(visible) == ["turtle", "ntriples", "jsonld", "rdfxml", "nquads", "trig"]
+    assert page.evaluate("document.getElementById('download-format').value") == "turtle"
+    with page.expect_download() as download:
+        page.click("#download")
+    assert download.value.suggested_filename.endswith(".ttl")
+    page.close()
+
+
 def test_query_page_in_korean_shows_errors(base: str, browser: object) -> None:
     page = browser.new_page(locale="ko-KR")  # type: ignore[attr-defined]
     page.goto(base + "/?lang=ko")

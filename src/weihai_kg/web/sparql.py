@@ -41,8 +41,9 @@ def sparql() -> Response:
     if fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+json", "+xml", "/trig")):
         response.mimetype_params["charset"] = "utf-8"
     response.headers["Vary"] = "Accept"
-    if req.format:
-        response.headers["Content-Disposition"] = f'inline; filename="result.{fmt.extension}"'
+    if req.format:  # links show the result; ?download=1 (the query page's button) saves it
+        disposition = "attachment" if request.args.get("download") else "inline"
+        response.headers["Content-Disposition"] = f'{disposition}; filename="result.{fmt.extension}"'
     return response
 
 

@@ -31,6 +31,20 @@ function highlight(text) {
   return out + escapeHtml(text.slice(last)) + "\n";
 }
 
+function queryKind(text) {
+  // The query form decides which download formats apply: results for SELECT/ASK, RDF for CONSTRUCT/DESCRIBE.
+  // IRIs and comments in one pass, so that the # of an IRI does not start a comment.
+  const body = text.replace(/<[^<>\s]*>|#[^\n]*/g, " ").replace(/^\s*((PREFIX\s+[\w-]*:\s*|BASE\s*)\s*)+/i, "");
+  return /^\s*(CONSTRUCT|DESCRIBE)\b/i.test(body) ? "graph" : "solutions";
+}
+
+function offerDownloads(text) {
+  const select = document.getElementById("download-format");
+  const kind = queryKind(text);
+  for (const option of select.options) option.hidden = option.dataset.kind !== kind;
+  if (select.selectedOptions[0].hidden) select.value = [...select.options].find((o) => !o.hidden).value;
+}
+
 function localHref(iri, base) {
   return iri.startsWith(base) ? "/" + iri.slice(base.length) : iri;
 }
@@ -146,7 +160,11 @@ document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("graph-link").hidden = true;
   const editor = document.getElementById("query");
   const shown = document.getElementById("highlight");
-  const refresh = () => { shown.innerHTML = highlight(editor.value); shown.scrollTop = editor.scrollTop; };
+  const refresh = () => {
+    shown.innerHTML = highlight(editor.value);
+    shown.scrollTop = editor.scrollTop;
+    offerDownloads(editor.value);
+  };
   editor.addEventListener("input", refresh);
   editor.addEventListener("scroll", () => { shown.scrollTop = editor.scrollTop; });
   editor.addEventListener("keydown", (event) => {
@@ -155,7 +173,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("run").addEventListener("click", () => run(app, messages));
   document.getElementById("download").addEventListener("click", () => {
     const format = document.getElementById("download-format").value;
-    window.location.href = "/sparql?format=" + encodeURIComponent(format) + "&query=" + encodeURIComponent(editor.value);
+    window.location.href = "/sparql?download=1&format=" + encodeURIComponent(format) + "&query=" + encodeURIComponent(editor.value);
   });
   refresh();
   loadExamples(app, editor, refresh);
