@@ -17,7 +17,7 @@ import requests
 from pyld import jsonld
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store, parse
 
-from weihai_kg import export, network
+from weihai_kg import export, formats, network
 from weihai_kg.store import BuildInfo
 
 from .server import running_server
@@ -37,14 +37,14 @@ def named(store: Store) -> set[str]:
 @pytest.mark.parametrize("key", ["turtle", "ntriples", "rdfxml"])
 def test_triple_dumps_round_trip(store: Store, key: str) -> None:
     body = export.export_rdf(store, key)
-    parsed = {str(q.triple) for q in parse(body, format=export.RDF_EXPORTS[key])}
+    parsed = {str(q.triple) for q in parse(body, format=formats.GRAPHS[key].rdf)}
     assert parsed == union(store)
 
 
 @pytest.mark.parametrize("key", ["nquads", "trig"])
 def test_quad_dumps_keep_every_named_graph(store: Store, key: str) -> None:
     body = export.export_rdf(store, key)
-    assert {str(q) for q in parse(body, format=export.RDF_EXPORTS[key])} == named(store)
+    assert {str(q) for q in parse(body, format=formats.GRAPHS[key].rdf)} == named(store)
 
 
 def test_turtle_dump_is_readable(store: Store) -> None:

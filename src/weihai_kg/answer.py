@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Store, serialize
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
 
 from . import formats
-from .namespaces import PREFIXES
 
 
 def answer_job(store: Store, job: Any) -> tuple[Any, ...]:
@@ -26,9 +25,7 @@ def answer_job(store: Store, job: Any) -> tuple[Any, ...]:
             triples.append(triple)
             if len(triples) > job.max_rows:
                 return ("too-large", f"the result has more than {job.max_rows} triples; narrow the query")
-        items = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples] if fmt.key in ("nquads", "trig") else triples
-        prefixes = PREFIXES if fmt.key in ("turtle", "trig", "rdfxml") else None
-        return ("ok", "CONSTRUCT", fmt.key, serialize(items, format=fmt.rdf, prefixes=prefixes))
+        return ("ok", "CONSTRUCT", fmt.key, formats.write_rdf(triples, fmt.key))
     if isinstance(result, QueryBoolean):
         return ("ok", "ASK", fmt.key, result.serialize(format=fmt.results))
     if not isinstance(result, QuerySolutions):

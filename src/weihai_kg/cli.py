@@ -13,8 +13,9 @@ from pyoxigraph import QueryTriples
 
 from .build import build
 from .errors import KgError, QueryParameterError, ValidationFailed
+from .formats import GRAPHS, SOLUTIONS
 from .queries import find_query, load_queries, run_named
-from .results import GRAPH_FORMATS, SOLUTION_FORMATS, serialize, serialize_triples, table
+from .results import serialize, serialize_triples, table
 from .sources import ProjectPaths, read_sources
 from .stats import compute_stats
 from .store import ENV_STORE, open_store, resolve_store_path
@@ -172,7 +173,7 @@ def make_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_queries)
     q = command("query", "run a named query or a .rq file")
     q.add_argument("name", help="a name from 'weihai-kg queries', or a path to a .rq file")
-    q.add_argument("--format", default="table", choices=["table", *SOLUTION_FORMATS, *GRAPH_FORMATS])
+    q.add_argument("--format", default="table", choices=["table", *SOLUTIONS, *GRAPHS])
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a query parameter")
     q.set_defaults(func=cmd_query)
     s = command("serve", "serve the store over HTTP (SPARQL 1.1 Protocol) under gunicorn")

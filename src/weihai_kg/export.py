@@ -13,18 +13,12 @@ from pyld import jsonld
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, Store, Triple, serialize
 
 from .errors import QueryParameterError
-from .namespaces import BASE, PREFIXES
+from .formats import WITH_GRAPHS, write_rdf
+from .namespaces import BASE
 
 CONTEXT_URL = f"{BASE}context.jsonld"
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
-RDF_EXPORTS: dict[str, RdfFormat] = {
-    "turtle": RdfFormat.TURTLE,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "rdfxml": RdfFormat.RDF_XML,
-    "nquads": RdfFormat.N_QUADS,
-    "trig": RdfFormat.TRIG,
-}
-WITH_GRAPHS = ("nquads", "trig")
+RDF_EXPORTS = ("turtle", "ntriples", "rdfxml", "nquads", "trig")
 FRAMES = ("project", "plan", "organization")
 
 
@@ -41,8 +35,7 @@ def export_rdf(store: Store, key: str) -> bytes:
     if key not in RDF_EXPORTS:
         raise QueryParameterError(f"no RDF export {key!r}; choose one of {', '.join([*RDF_EXPORTS, 'jsonld'])}")
     items: list[Quad] | list[Triple] = named_quads(store) if key in WITH_GRAPHS else union_triples(store)
-    prefixes = PREFIXES if key in ("turtle", "trig", "rdfxml") else None
-    return serialize(items, format=RDF_EXPORTS[key], prefixes=prefixes) or b""
+    return write_rdf(items, key)
 
 
 @cache

@@ -3,9 +3,12 @@ workers and the web layer's content negotiation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pyoxigraph import QueryResultsFormat, RdfFormat
+from pyoxigraph import DefaultGraph, Quad, QueryResultsFormat, RdfFormat, Triple, serialize
+
+from .namespaces import PREFIXES
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,23 @@ BY_FORM: dict[str, list[Format]] = {
     "CONSTRUCT": list(GRAPHS.values()),
     "DESCRIBE": list(GRAPHS.values()),
 }
+
+
+WITH_GRAPHS = ("nquads", "trig")
+PREFIXED = ("turtle", "trig", "rdfxml")  # formats where the project's prefixes make the text readable
+
+
+def write_rdf(items: Iterable[Triple | Quad], key: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Triples or quads in the RDF format ``key`` (a key of GRAPHS), with the project's prefixes
+    where the format has them; triples asked for as N-Quads or TriG go in the default graph."""
+    fmt = GRAPHS[key]
+    listed: list[Triple] | list[Quad]
+    if key in WITH_GRAPHS:
+        listed = [Quad(i.subject, i.predicate, i.object, DefaultGraph()) if isinstance(i, Triple) else i for i in items]
+    else:
+        listed = [Triple(i.subject, i.predicate, i.object) if isinstance(i, Quad) else i for i in items]
+    chosen = (prefixes or PREFIXES) if key in PREFIXED else None
+    return serialize(listed, format=fmt.rdf, prefixes=chosen) or b""
 
 
 def by_name_or_type(value: str) -> Format | None:

@@ -5,56 +5,28 @@ from __future__ import annotations
 
 import unicodedata
 
-from pyoxigraph import (
-    BlankNode,
-    Literal,
-    NamedNode,
-    QueryBoolean,
-    QueryResultsFormat,
-    QuerySolutions,
-    QueryTriples,
-    RdfFormat,
-    Triple,
-)
-from pyoxigraph import serialize as serialize_rdf
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple
 
 from .errors import QueryParameterError
-from .namespaces import PREFIXES, compact
+from .formats import GRAPHS, SOLUTIONS, write_rdf
+from .namespaces import compact
 from .queries import QueryResult
-
-SOLUTION_FORMATS = {
-    "json": QueryResultsFormat.JSON,
-    "xml": QueryResultsFormat.XML,
-    "csv": QueryResultsFormat.CSV,
-    "tsv": QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": RdfFormat.TURTLE,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-}
 
 
 def serialize(result: QueryResult, fmt: str) -> bytes:
     """Results in a named format; raises QueryParameterError if it does not suit the query form."""
     if isinstance(result, QueryTriples):
-        if fmt not in GRAPH_FORMATS:
-            raise QueryParameterError(f"a CONSTRUCT or DESCRIBE result is written as {', '.join(GRAPH_FORMATS)} or table, not {fmt}")
-        prefixes = PREFIXES if GRAPH_FORMATS[fmt] in (RdfFormat.TURTLE, RdfFormat.RDF_XML) else None
-        return serialize_rdf(list(result), format=GRAPH_FORMATS[fmt], prefixes=prefixes) or b""
-    if fmt not in SOLUTION_FORMATS:
-        raise QueryParameterError(f"a SELECT or ASK result is written as {', '.join(SOLUTION_FORMATS)} or table, not {fmt}")
-    return result.serialize(format=SOLUTION_FORMATS[fmt]) or b""
+        return serialize_triples(list(result), fmt)
+    if fmt not in SOLUTIONS:
+        raise QueryParameterError(f"a SELECT or ASK result is written as {', '.join(SOLUTIONS)} or table, not {fmt}")
+    return result.serialize(format=SOLUTIONS[fmt].results) or b""
 
 
 def serialize_triples(triples: list[Triple], fmt: str) -> bytes:
-    """Triples in turtle, ntriples, rdfxml (or nquads/trig, in the default graph)."""
-    formats = {**GRAPH_FORMATS, "nquads": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG}
-    if fmt not in formats:
-        raise QueryParameterError(f"triples are written as {', '.join(formats)}, not {fmt}")
-    prefixes = PREFIXES if fmt in ("turtle", "rdfxml", "trig") else None
-    return serialize_rdf(triples, format=formats[fmt], prefixes=prefixes) or b""
+    """Triples in one of the RDF formats; raises QueryParameterError for another name."""
+    if fmt not in GRAPHS:
+        raise QueryParameterError(f"triples are written as {', '.join(GRAPHS)}, not {fmt}")
+    return write_rdf(triples, fmt)
 
 
 def term_text(term: object) -> str:

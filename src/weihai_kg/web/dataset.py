@@ -5,7 +5,7 @@ written once per process, so their size and checksum in VoID match what ``/store
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
-from pyoxigraph import DefaultGraph, NamedNode, Store, serialize
+from pyoxigraph import DefaultGraph, NamedNode, Store
 
 from .. import formats
 from ..namespaces import PREFIXES, to_iri
@@ -46,7 +46,7 @@ def _dump(key: str) -> bytes:
         return found
     store = _store()
     quads = [q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, DefaultGraph)]
-    cache[("dump", key)] = serialize(quads, format=formats.GRAPHS[key].rdf, prefixes=PREFIXES if key == "trig" else None) or b""
+    cache[("dump", key)] = formats.write_rdf(quads, key)
     return _dump(key)
 
 
@@ -74,7 +74,7 @@ def graph_store() -> Response:
             return Response(f"no graph {graph.value}\n", status=404, mimetype="text/plain")
         quads = list(_store().quads_for_pattern(None, None, None, graph))
         items = quads if fmt.key in DATASET_FORMATS else [q.triple for q in quads]
-        body = serialize(items, format=fmt.rdf, prefixes=PREFIXES if fmt.key in ("turtle", "trig", "rdfxml") else None)
+        body = formats.write_rdf(items, fmt.key)
         return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
     fmt = _choose(DATASET_FORMATS)
     body = _dump(fmt.key)
@@ -94,5 +94,5 @@ def void() -> Response:
         opened = state.opened()
         triples = describe_dataset(opened.store, root + "/sparql", dumps(), opened.info.build_id)
         prefixes = {"void": VOID, "dcat": "http://www.w3.org/ns/dcat#", "dct": PREFIXES["dct"], "spdx": "http://spdx.org/rdf/terms#"}
-        cache[("void", root, fmt.key)] = serialize(triples, format=fmt.rdf, prefixes=prefixes if fmt.key in ("turtle", "rdfxml") else None)
+        cache[("void", root, fmt.key)] = formats.write_rdf(triples, fmt.key, prefixes)
     return Response(cache[("void", root, fmt.key)], mimetype=fmt.media_type, headers={"Vary": "Accept"})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import Response
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from werkzeug.datastructures import MIMEAccept
 
 from .. import formats
@@ -56,8 +56,7 @@ def description_triples(endpoint: str) -> list[Triple]:
 
 @lru_cache(maxsize=16)
 def _render(endpoint: str, key: str) -> bytes:
-    fmt = formats.GRAPHS[key]
-    return serialize(description_triples(endpoint), format=fmt.rdf, prefixes={"sd": SD, "dct": PREFIXES["dct"]}) or b""
+    return formats.write_rdf(description_triples(endpoint), key, {"sd": SD, "dct": PREFIXES["dct"]})
 
 
 def service_description(endpoint: str, accept: MIMEAccept, format_param: str | None) -> Response:

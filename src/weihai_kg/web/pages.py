@@ -6,7 +6,7 @@ named graph of every statement."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, Triple, serialize
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, Triple
 
 from .. import formats
 from ..describe import Description, describe, label_of, rdf_of
@@ -61,9 +61,8 @@ def local_url(iri: str) -> str:
 
 def rdf_response(iri: NamedNode, key: str) -> Response:
     fmt = formats.GRAPHS[key]
-    items = rdf_of(store(), iri, with_graphs=key in ("trig", "nquads"))
-    prefixes = PREFIXES if key in ("turtle", "trig", "rdfxml") else None
-    response = Response(serialize(items, format=fmt.rdf, prefixes=prefixes) or b"", mimetype=fmt.media_type)
+    items = rdf_of(store(), iri, with_graphs=key in formats.WITH_GRAPHS)
+    response = Response(formats.write_rdf(items, key), mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     return response
 
@@ -93,8 +92,8 @@ def ontology() -> Response:
     if choice != "html":
         fmt = formats.GRAPHS[choice]
         quads = list(store().quads_for_pattern(None, None, None, GRAPH_ONTOLOGY))
-        items: list[Quad] | list[Triple] = quads if choice in ("trig", "nquads") else [q.triple for q in quads]
-        body = serialize(items, format=fmt.rdf, prefixes=PREFIXES if choice in ("turtle", "trig", "rdfxml") else None)
+        items: list[Quad] | list[Triple] = quads if choice in formats.WITH_GRAPHS else [q.triple for q in quads]
+        body = formats.write_rdf(items, choice)
         return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
     lang = ui_language()
     cache = state.snapshot().cache  # rendered once per served build and language
