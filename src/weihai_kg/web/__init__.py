@@ -37,6 +37,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     Close it with ``app.extensions["kg"]["serving"].close()`` (tests; gunicorn ends the process).
     """
     app = Flask(__name__)
+    # werkzeug would answer "//" and the like with a 308 and an HTML body; a plain 404 is documented.
+    app.url_map.merge_slashes = False
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("WEIHAI_KG")
     app.config.update(overrides or {})
