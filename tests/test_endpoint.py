@@ -402,3 +402,16 @@ def test_limits_from_environment_variables(built: tuple[Path, BuildInfo]) -> Non
         slow = requests.get(url + "/sparql", params={"query": SLOW}, timeout=30)
         assert slow.status_code == 503 and "1 s limit" in slow.text
         assert requests.get(url + "/sparql", params={"query": "ASK {}" + " " * 100}, timeout=10).status_code == 413
+
+
+def test_doubled_slashes_are_not_redirected(base: str) -> None:
+    """The long fuzz run's finding: werkzeug merged slashes with a 308 and an HTML page."""
+    import http.client
+
+    host, port = base.removeprefix("http://").split(":")
+    for path in ("//", "//sparql", "/id//place/wendeng", "///queries"):
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status in (200, 404), (path, response.status)
+        connection.close()

@@ -36,9 +36,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     Close it with ``app.extensions["kg"]["serving"].close()`` (tests; gunicorn ends the process).
     """
-    app = Flask(__name__)
-    # werkzeug would answer "//" and the like with a 308 and an HTML body; a plain 404 is documented.
+    # werkzeug would answer "//" and the like with a 308 and an HTML body; a plain 404 is
+    # documented. Rules take the setting when added, so the static route is added after it.
+    app = Flask(__name__, static_folder=None)
     app.url_map.merge_slashes = False
+    app.static_folder = "static"
+    app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=app.send_static_file)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("WEIHAI_KG")
     app.config.update(overrides or {})
