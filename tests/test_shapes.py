@@ -11,18 +11,18 @@ import pytest
 
 from weihai_kg.namespaces import GRAPH_ONTOLOGY
 from weihai_kg.sources import ProjectPaths, read_file
-from weihai_kg.validate import ValidationReport, load_shapes, validate_quads
+from weihai_kg.validate import ENGINES, ValidationReport, load_shapes, validate_quads
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal.trig"
 BROKEN = sorted((FIXTURES / "broken").glob("*.trig"))
 
 
-def run(paths: ProjectPaths, *files: Path) -> ValidationReport:
+def run(paths: ProjectPaths, *files: Path, engine: str = "sparql") -> ValidationReport:
     quads = [q for f in paths.ontology_files() for q in read_file(f, GRAPH_ONTOLOGY)]
     for f in files:
         quads += read_file(f)
-    return validate_quads(quads, load_shapes(paths.shapes_files()), list(files))
+    return validate_quads(quads, load_shapes(paths.shapes_files()), list(files), engine)
 
 
 def expectation(path: Path) -> tuple[str, str, str]:
@@ -56,10 +56,11 @@ def test_every_rule_the_issue_names_has_a_fixture() -> None:
         assert rule in names
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("fixture", BROKEN, ids=[p.stem for p in BROKEN])
-def test_broken_fixture_fails_on_its_rule(paths: ProjectPaths, fixture: Path) -> None:
+def test_broken_fixture_fails_on_its_rule(paths: ProjectPaths, fixture: Path, engine: str) -> None:
     shape, message, focus = expectation(fixture)
-    report = run(paths, MINIMAL, fixture)
+    report = run(paths, MINIMAL, fixture, engine=engine)
     assert not report.conforms
     assert {v.shape for v in report.violations} == {f"shapes:{shape}"}, report.text()
     hits = [v for v in report.violations if v.focus == focus and message in v.message]

@@ -16,10 +16,10 @@ from .errors import KgError, QueryParameterError, ValidationFailed
 from .formats import GRAPHS, SOLUTIONS
 from .queries import find_query, load_queries, run_named
 from .results import serialize, serialize_triples, table
-from .sources import ProjectPaths, read_sources
+from .sources import ProjectPaths
 from .stats import compute_stats
 from .store import ENV_STORE, open_store, resolve_store_path
-from .validate import ValidationReport, validate_project
+from .validate import ENGINES, ValidationReport, validate_sources
 
 
 def _paths(args: argparse.Namespace) -> ProjectPaths:
@@ -28,7 +28,7 @@ def _paths(args: argparse.Namespace) -> ProjectPaths:
 
 def cmd_build(args: argparse.Namespace) -> int:
     store_path = resolve_store_path(args.store)
-    info = build(_paths(args), store_path, progress=lambda step: print(f"• {step}", file=sys.stderr, flush=True))
+    info = build(_paths(args), store_path, progress=lambda step: print(f"• {step}", file=sys.stderr, flush=True), engine=args.engine)
     print(f"built {info.quads} quads into {store_path} (build {info.build_id})")
     return 0
 
@@ -36,7 +36,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     paths = _paths(args)
     print(f"• validating {paths.data_dir} against {paths.shapes_dir}", file=sys.stderr, flush=True)
-    report = validate_project(read_sources(paths), paths)
+    report = validate_sources(paths, args.engine)
     print(report.text())
     return 0 if report.conforms else ValidationFailed.exit_code
 
@@ -165,8 +165,13 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument("--store", help=f"store path (default: ${ENV_STORE}, else build/store)")
         return p
 
-    command("build", "validate the data and build the store").set_defaults(func=cmd_build)
-    command("validate", "validate the data against the shapes", store=False).set_defaults(func=cmd_validate)
+    engine_help = "how to run the shapes: 'sparql' (compiled, in the store; default) or 'pyshacl' (the reference, slow on large data)"
+    b = command("build", "validate the data and build the store")
+    b.add_argument("--engine", default="sparql", choices=ENGINES, help=engine_help)
+    b.set_defaults(func=cmd_build)
+    v = command("validate", "validate the data against the shapes", store=False)
+    v.add_argument("--engine", default="sparql", choices=ENGINES, help=engine_help)
+    v.set_defaults(func=cmd_validate)
     command("stats", "count triples, graphs and entities in the store").set_defaults(func=cmd_stats)
     q = command("queries", "list the named queries", store=False)
     q.add_argument("--lang", default="en", choices=["en", "ko", "zh"])

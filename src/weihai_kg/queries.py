@@ -5,7 +5,7 @@ A header line is ``#+ key: value`` or ``#+ key@lang: value``; keys are ``title``
 ``#+ param: NAME TYPE DEFAULT -- what it means``; the runner binds ``?NAME`` with
 pyoxigraph substitutions (never by editing the query text), using the default unless the
 caller gives a value. The store's default graph holds the union of all graphs (see
-``build.union_default_graph``), so queries need no dataset options.
+``sources.load_with_union``), so queries need no dataset options.
 """
 
 from __future__ import annotations

@@ -18,12 +18,12 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import Quad, Store
+from pyoxigraph import Store
 
 from .errors import ConfigError, StoreError, StoreNotFound
 
@@ -64,11 +64,13 @@ def new_build_id(source_digest: str) -> str:
     return f"{stamp}-{source_digest[:12]}"
 
 
-def write_store(quads: Iterable[Quad], store_path: Path, source_digest: str) -> BuildInfo:
-    """Write ``quads`` into a new build and switch ``store_path`` to it.
+def write_store(fill: Callable[[Store], None], store_path: Path, source_digest: str) -> BuildInfo:
+    """Have ``fill`` write into a new build's store and switch ``store_path`` to it.
 
-    Raises ConfigError if ``store_path`` is a real directory (not one of our symlinks), and
-    StoreError if writing or switching fails; in both cases the current store is untouched.
+    ``fill`` may raise (a KgError: bad data, failed validation); the new directory is then
+    removed and the error passed on. Raises ConfigError if ``store_path`` is a real directory
+    (not one of our symlinks), and StoreError if writing or switching fails; in every case
+    the current store is untouched.
     """
     if store_path.exists() and not store_path.is_symlink():
         raise ConfigError(f"{store_path}: exists and is not a weihai-kg store link; choose another --store")
@@ -76,27 +78,35 @@ def write_store(quads: Iterable[Quad], store_path: Path, source_digest: str) -> 
     target = builds_dir(store_path) / build_id
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        count = _fill(target, quads)
+        count = _fill(target, fill)
         info = BuildInfo(build_id, datetime.now(UTC).isoformat(timespec="seconds"), source_digest, count)
         target.with_suffix(".json").write_text(json.dumps(asdict(info), indent=2) + "\n", encoding="utf-8")
         _switch(store_path, target)
     except OSError as e:
-        shutil.rmtree(target, ignore_errors=True)
-        target.with_suffix(".json").unlink(missing_ok=True)
+        _discard(target)
         raise StoreError(f"{target}: cannot write the store ({e.strerror or e}); the current store is unchanged") from e
+    except BaseException:
+        _discard(target)
+        raise
     _prune(store_path)
     log.info("store %s now serves build %s (%d quads)", store_path, build_id, count)
     return info
 
 
-def _fill(target: Path, quads: Iterable[Quad]) -> int:
-    listed = list(quads)
+def _fill(target: Path, fill: Callable[[Store], None]) -> int:
     store = Store(str(target))
-    store.bulk_extend(listed)
-    store.flush()
-    store.optimize()
-    del store  # closes RocksDB before the directory is published
-    return len(listed)
+    try:
+        fill(store)
+        store.flush()
+        store.optimize()
+        return len(store)
+    finally:
+        del store  # closes RocksDB before the directory is published or removed
+
+
+def _discard(target: Path) -> None:
+    shutil.rmtree(target, ignore_errors=True)
+    target.with_suffix(".json").unlink(missing_ok=True)
 
 
 def _switch(store_path: Path, target: Path) -> None:
