@@ -51,7 +51,7 @@ def copy_report(lines: list[str], k: int, seed: int) -> str:
     """Report ``k``'s N-Quads: IRIs moved under ``r{k}``, labels tagged, numbers varied."""
     if k == 0:
         return "\n".join(lines) + "\n"
-    rng = random.Random(f"{seed}:{k}")  # noqa: S311  # reproducible variety, not secrecy
+    rng = random.Random(f"{seed}:{k}")  # reproducible variety, not secrecy
     tag = f"r{k:05d}"
     shift = rng.randint(-6, 6)
     scale = rng.choice((0.5, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0))

@@ -78,7 +78,8 @@ def test_generated_data_with_a_fault_fails_alike(generated: Path, paths: Project
     compiled = validate_quads(quads, shapes, [], "sparql")
     reference = validate_quads(quads, shapes, [], "pyshacl")
     assert verdicts(compiled) == verdicts(reference)
-    assert [(v.focus, v.message) for v in compiled.violations] == [(compact(victim.split(" ")[0].strip("<>")), "Needs an English preferred label (skos:prefLabel @en).")]
+    expected = (compact(victim.split(" ")[0].strip("<>")), "Needs an English preferred label (skos:prefLabel @en).")
+    assert [(v.focus, v.message) for v in compiled.violations] == [expected]
 
 
 def test_a_shape_the_compiler_does_not_know_is_refused(tmp_path: Path) -> None:

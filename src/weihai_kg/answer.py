@@ -3,6 +3,7 @@ a query worker. Limits on rows apply here, where the result is produced."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
@@ -30,14 +31,44 @@ def answer_job(store: Store, job: Any) -> tuple[Any, ...]:
         return ("ok", "ASK", fmt.key, result.serialize(format=fmt.results))
     if not isinstance(result, QuerySolutions):
         raise TypeError(f"expected QuerySolutions, got {type(result).__name__}")
-    for rows, _ in enumerate(result, start=1):
-        if rows > job.max_rows:
-            return ("too-large", f"the result has more than {job.max_rows} rows; add a LIMIT")
-    # Counting consumed the solutions; the second run writes them (small by now).
-    again = _run(store, job)
-    if not isinstance(again, QuerySolutions):
-        raise TypeError(f"expected QuerySolutions, got {type(again).__name__}")
-    return ("ok", "SELECT", fmt.key, again.serialize(format=fmt.results))
+    # One run, written straight out. Every row takes at least one byte in every results
+    # format, so a body of at most max_rows bytes cannot hold too many rows; only a larger
+    # one is counted, by running the query again. The writer stops at a byte bound, so a
+    # runaway result never fills the worker's memory.
+    out = _Bounded(job.max_rows * BYTES_PER_ROW)
+    try:
+        result.serialize(out, format=fmt.results)
+    except _Overflow:
+        return ("too-large", f"the result has more than {job.max_rows} rows; add a LIMIT")
+    body = out.getvalue()
+    if len(body) > job.max_rows:
+        again = _run(store, job)
+        if not isinstance(again, QuerySolutions):
+            raise TypeError(f"expected QuerySolutions, got {type(again).__name__}")
+        for rows, _ in enumerate(again, start=1):
+            if rows > job.max_rows:
+                return ("too-large", f"the result has more than {job.max_rows} rows; add a LIMIT")
+    return ("ok", "SELECT", fmt.key, body)
+
+
+BYTES_PER_ROW = 4096  # the byte bound on a result is max_rows times this
+
+
+class _Overflow(Exception):
+    pass
+
+
+class _Bounded(io.BytesIO):
+    """A bytes buffer that refuses to grow past ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.limit:
+            raise _Overflow
+        return super().write(data)
 
 
 def _run(store: Store, job: Any) -> QuerySolutions | QueryBoolean | QueryTriples:

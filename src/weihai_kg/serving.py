@@ -18,6 +18,7 @@ from typing import Any
 
 from .errors import KgError
 from .query_service import Limits, QueryService
+from .result_cache import ResultCache
 from .store import OpenStore, open_store
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 class Snapshot:
     opened: OpenStore
     service: QueryService
+    results: ResultCache  # answers of named queries and pages (and, if configured, of /sparql)
     users: int = 0
     retired: bool = False
     cache: dict[Any, Any] = field(default_factory=dict)  # things computed once per build (dumps, VoID)
@@ -39,10 +41,11 @@ class Snapshot:
 class Serving:
     """The current snapshot of ``store_path``, checked for a new build at most every ``check_every`` seconds (0: never)."""
 
-    def __init__(self, store_path: Path, limits: Limits, check_every: float = 1.0) -> None:
+    def __init__(self, store_path: Path, limits: Limits, check_every: float = 1.0, cache_bytes: int = 0) -> None:
         self.store_path = store_path
         self.limits = limits
         self.check_every = check_every
+        self.cache_bytes = cache_bytes
         self._lock = threading.Lock()
         self._reloading = threading.Lock()
         self._current = self._open()
@@ -50,7 +53,7 @@ class Serving:
 
     def _open(self) -> Snapshot:
         opened = open_store(self.store_path)
-        return Snapshot(opened, QueryService(opened.path, self.limits))
+        return Snapshot(opened, QueryService(opened.path, self.limits), ResultCache(opened.info.build_id, self.cache_bytes))
 
     @property
     def current(self) -> Snapshot:

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, Response
 
+from ..errors import ConfigError
 from ..queries import load_queries
 from ..query_service import Limits
 from ..serving import Serving
@@ -28,7 +29,10 @@ DEFAULTS: dict[str, Any] = {
     "VENDOR_DIR": "node_modules",  # browser libraries installed by scripts/setup (npm ci)
     "RELOAD_CHECK_SECONDS": 1.0,  # how often a request checks for a new build (0: never)
     "ADMIN_TOKEN": "",  # set to enable POST /admin/reload (Authorization: Bearer TOKEN)
+    "RESULT_CACHE": "named",  # what answers are cached per build: named (queries and pages), all (+ /sparql), off
+    "RESULT_CACHE_BYTES": 64 * 1024 * 1024,  # bound on the cached bodies, per served build
 }
+CACHE_MODES = ("named", "all", "off")
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -54,8 +58,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         workers=int(app.config["QUERY_WORKERS"]),
         per_client=int(app.config["QUERIES_PER_CLIENT"]),
     )
+    if app.config["RESULT_CACHE"] not in CACHE_MODES:
+        raise ConfigError(f"RESULT_CACHE is {app.config['RESULT_CACHE']!r}; choose one of {', '.join(CACHE_MODES)}")
+    cache_bytes = 0 if app.config["RESULT_CACHE"] == "off" else int(app.config["RESULT_CACHE_BYTES"])
     app.extensions["kg"] = {
-        "serving": Serving(store_path, limits, float(app.config["RELOAD_CHECK_SECONDS"])),
+        "serving": Serving(store_path, limits, float(app.config["RELOAD_CHECK_SECONDS"]), cache_bytes),
         "queries": load_queries(Path(app.config["QUERY_DIR"])),
     }
     app.teardown_request(state.release)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..errors import UnknownQuery
 from ..queries import NamedQuery
+from ..result_cache import Cached
 from . import state
 from .conneg import negotiate
 from .sparql import service
@@ -58,7 +59,10 @@ def run_query(name: str) -> Response:
     params = {k: v for k, v in request.args.items() if k != "format"}
     bindings = query.substitutions(params)
     fmt = negotiate(query.form, request.accept_mimetypes, request.args.get("format"))
-    answer = service().answer(query.text, fmt.key, substitutions=bindings, client=request.remote_addr or "")
-    response = Response(answer.body, mimetype=fmt.media_type)
-    response.headers["Vary"] = "Accept"
-    return response
+
+    def compute() -> Cached:
+        answer = service().answer(query.text, fmt.key, substitutions=bindings, client=request.remote_addr or "")
+        return Cached(answer.body, fmt.media_type)
+
+    key = ("named", name, fmt.key, tuple(sorted((v.value, str(t)) for v, t in bindings.items())))
+    return state.cached(key, compute, {"Vary": "Accept"})

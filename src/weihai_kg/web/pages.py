@@ -11,6 +11,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store,
 from .. import formats
 from ..describe import Description, describe, label_of, rdf_of
 from ..namespaces import BASE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, compact, to_iri
+from ..result_cache import Cached
 from . import state
 from .conneg import NotAcceptable
 
@@ -78,12 +79,21 @@ def graph(name: str) -> Response:
 
 
 def resource(iri: NamedNode) -> Response:
-    """An IRI of ours as a page or as RDF; 404 when the graph says nothing of it."""
-    description = describe(store(), iri)
-    if not description.exists:
-        abort(404, description=f"nothing is known of {iri.value}")
+    """An IRI of ours as a page or as RDF; 404 when the graph says nothing of it. Kept in
+    the build's result cache per IRI, representation and page language."""
     choice = wants()
-    return page(description) if choice == "html" else rdf_response(iri, choice)
+    lang = ui_language() if choice == "html" else ""
+
+    def compute() -> Cached:
+        description = describe(store(), iri)
+        if not description.exists:
+            abort(404, description=f"nothing is known of {iri.value}")
+        made = page(description) if choice == "html" else rdf_response(iri, choice)
+        return Cached(made.get_data(), made.mimetype or HTML)
+
+    response = state.cached(("page", iri.value, choice, lang), compute)
+    response.headers["Vary"] = "Accept, Accept-Language" if choice == "html" else "Accept"
+    return response
 
 
 @bp.get("/ontology")

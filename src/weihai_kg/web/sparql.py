@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from ..query_service import QueryService, ReadOnly
+from ..result_cache import Cached
 from . import protocol, state
 from .conneg import negotiate
 from .description import service_description
@@ -36,8 +37,16 @@ def sparql() -> Response:
             raise BadRequest(f"not an absolute IRI: {iri!r}")
     form = service().check(req.query)
     fmt = negotiate(form, request.accept_mimetypes, req.format)
-    answer = service().answer(req.query, fmt.key, req.default_graph, req.named_graphs, client=request.remote_addr or "")
-    response = Response(answer.body, mimetype=fmt.media_type)
+    text, default_graph, named_graphs = req.query, req.default_graph, req.named_graphs
+
+    def compute() -> Cached:
+        answer = service().answer(text, fmt.key, default_graph, named_graphs, client=request.remote_addr or "")
+        return Cached(answer.body, fmt.media_type)
+
+    if state.cache_sparql():
+        response = state.cached(("sparql", text, fmt.key, default_graph, named_graphs), compute)
+    else:
+        response = Response(compute().body, mimetype=fmt.media_type)
     if fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+json", "+xml", "/trig")):
         response.mimetype_params["charset"] = "utf-8"
     response.headers["Vary"] = "Accept"

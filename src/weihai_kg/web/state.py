@@ -3,11 +3,14 @@ back when the request ends (see ``serving.Serving``)."""
 
 from __future__ import annotations
 
-from flask import current_app, g
+from collections.abc import Callable, Hashable
+
+from flask import Response, current_app, g
 from pyoxigraph import Store
 
 from ..queries import NamedQuery
 from ..query_service import QueryService
+from ..result_cache import Cached
 from ..serving import Serving, Snapshot
 from ..store import OpenStore
 
@@ -45,3 +48,23 @@ def service() -> QueryService:
 def queries() -> dict[str, NamedQuery]:
     found: dict[str, NamedQuery] = current_app.extensions["kg"]["queries"]
     return found
+
+
+def cached(key: Hashable, compute: Callable[[], Cached], headers: dict[str, str] | None = None) -> Response:
+    """The answer for ``key`` from this build's result cache, computed (and kept) on a miss;
+    ``X-Cache`` tells which. Errors raised by ``compute`` are not kept."""
+    cache = snapshot().results
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.put(key, found)
+        status = "miss"
+    else:
+        status = "hit"
+    response = Response(found.body, mimetype=found.media_type, headers=headers)
+    response.headers["X-Cache"] = status
+    return response
+
+
+def cache_sparql() -> bool:
+    return bool(current_app.config["RESULT_CACHE"] == "all")
