@@ -12,24 +12,19 @@ uses the same functions to measure against them.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from tests.server import free_port  # noqa: E402
+from tests.server import free_port, oxigraph_server, running_process  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -59,49 +54,20 @@ def oxigraph_load(dump: Path, location: Path, optimize: bool = True) -> dict[str
 
 
 @contextmanager
-def process(command: list[str], ready_url: str, timeout: float = 600) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``command`` in its own session until ``ready_url`` answers; always stopped."""
-    log = tempfile.TemporaryFile()  # noqa: SIM115  closed below; a pipe nobody reads would stall the server
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if requests.get(ready_url, timeout=5).status_code < 500:
-                    break
-            except requests.RequestException:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"{command[0]} did not start:\n{log.read().decode(errors='replace')[-2000:]}")
-            time.sleep(0.05)
-        yield proc
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+def oxigraph_reference(location: Path) -> Iterator[str]:
+    """``oxigraph serve-read-only`` on the copy made by ``oxigraph_load``; yields its query URL."""
+    with oxigraph_server(location, read_only=True) as url:
+        yield url
 
 
 @contextmanager
-def oxigraph_server(location: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = free_port()
-    query = f"http://127.0.0.1:{port}/query"
-    command = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-    with process(command, f"{query}?query=ASK%7B%7D") as proc:
-        yield query, proc
-
-
-@contextmanager
-def rdflib_server(dump: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def rdflib_server(dump: Path) -> Iterator[str]:
+    """``rdflib-endpoint serve`` on the dump; yields its query URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     command = [str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host", "127.0.0.1", "--port", str(port)]
-    with process(command, f"{url}?query=ASK%7B%7D") as proc:
-        yield url, proc
+    with running_process(command, f"{url}?query=ASK%7B%7D"):
+        yield url
 
 
 def main() -> int:
@@ -114,10 +80,10 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     dump = dump_store(args.store, work / "store.nq")
     print(f"oxigraph load: {oxigraph_load(dump, work / 'oxigraph')}")
-    with oxigraph_server(work / "oxigraph") as (oxigraph_url, _):
+    with oxigraph_reference(work / "oxigraph") as oxigraph_url:
         print(f"oxigraph serve-read-only: {oxigraph_url}", flush=True)
         if args.rdflib:
-            with rdflib_server(dump) as (rdflib_url, _):
+            with rdflib_server(dump) as rdflib_url:
                 print(f"rdflib-endpoint: {rdflib_url}", flush=True)
                 _wait()
         else:

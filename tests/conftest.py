@@ -4,6 +4,8 @@ quads read from the sources."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,3 +66,14 @@ def browser() -> Iterator[object]:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def remote_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``oxigraph serve`` on 127.0.0.1, filled by ``weihai-kg build --remote``; yields
+    its query URL. Its own time limit stops queries that weihai-kg gave up on."""
+    from .server import oxigraph_server
+
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph"), "--timeout-s", "4") as url:
+        subprocess.run([sys.executable, "-m", "weihai_kg", "build", "--remote", url], cwd=ROOT, check=True, capture_output=True)
+        yield url

@@ -25,13 +25,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(store: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+def running_server(store: Path | None, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """A server on 127.0.0.1; yields its base URL; always stopped, with its children."""
     port = free_port()
     # The server's log goes to a file: an unread pipe would fill and stall the server.
     log = tempfile.TemporaryFile()  # noqa: SIM115  closed in the finally below
     process = subprocess.Popen(
-        [sys.executable, "-m", "weihai_kg", "serve", "--store", str(store), "--port", str(port), *args],
+        [sys.executable, "-m", "weihai_kg", "serve", *(["--store", str(store)] if store else []), "--port", str(port), *args],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         stdout=log,
@@ -60,3 +60,43 @@ def running_server(store: Path, *args: str, env: dict[str, str] | None = None) -
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
+
+
+@contextmanager
+def running_process(command: list[str], ready_url: str, timeout: float = 600) -> Iterator[subprocess.Popen[bytes]]:
+    """Any server ``command`` in its own session, until ``ready_url`` answers (below 500);
+    always stopped, with its children. Its output goes to a file, as above."""
+    log = tempfile.TemporaryFile()  # noqa: SIM115  closed in the finally below
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if requests.get(ready_url, timeout=5).status_code < 500:
+                    break
+            except requests.RequestException:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"{command[0]} did not start:\n{log.read().decode(errors='replace')[-2000:]}")
+            time.sleep(0.05)
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@contextmanager
+def oxigraph_server(location: Path, *args: str, read_only: bool = False) -> Iterator[str]:
+    """The Oxigraph server from PyPI (the venv's ``oxigraph``) on 127.0.0.1; yields its query URL."""
+    port = free_port()
+    query = f"http://127.0.0.1:{port}/query"
+    mode = "serve-read-only" if read_only else "serve"
+    command = [str(Path(sys.executable).parent / "oxigraph"), mode, "--location", str(location), "--bind", f"127.0.0.1:{port}", *args]
+    with running_process(command, f"{query}?query=ASK%7B%7D"):
+        yield query

@@ -27,10 +27,13 @@ PLANS = "PREFIX wh: <https://w3id.org/weihai-kg/ontology#> SELECT ?plan WHERE { 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-@pytest.fixture(scope="module")
-def base(built: tuple[Path, BuildInfo]) -> Iterator[str]:
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def base(request: pytest.FixtureRequest, built: tuple[Path, BuildInfo]) -> Iterator[str]:
+    """The same server over the embedded store, and over a real Oxigraph server (remote mode):
+    every test here runs against both."""
     env = {"WEIHAI_KG_MAX_ROWS": "3000", "WEIHAI_KG_MAX_QUERY_CHARS": "4000", "WEIHAI_KG_MAX_CONTENT_LENGTH": "20000"}
-    with running_server(built[0], "--timeout", "2", "--query-workers", "2", env=env) as url:
+    remote = ["--remote", request.getfixturevalue("remote_store")] if request.param == "remote" else []
+    with running_server(built[0], "--timeout", "2", "--query-workers", "2", *remote, env=env) as url:
         yield url
 
 
@@ -272,9 +275,10 @@ def test_browsers_asking_for_sparql_get_the_query_page(base: str) -> None:
     assert response.status_code == 303 and response.headers["Location"] == "/"
 
 
-def test_healthz_names_the_build(base: str, built: tuple[Path, BuildInfo]) -> None:
+def test_healthz_names_the_build(base: str, built: tuple[Path, BuildInfo], request: pytest.FixtureRequest) -> None:
     health = requests.get(base + "/healthz", timeout=10).json()
-    assert health["status"] == "ok" and health["build"] == built[1].build_id
+    expected = f"remote {request.getfixturevalue('remote_store')}" if "remote" in request.node.callspec.id else built[1].build_id
+    assert health["status"] == "ok" and health["build"] == expected
 
 
 def test_named_queries_listed_in_the_requested_language(base: str) -> None:

@@ -16,9 +16,11 @@ from .conftest import ARTIFACTS
 from .server import running_server
 
 
-@pytest.fixture(scope="module")
-def base(built: tuple[Path, BuildInfo]) -> Iterator[str]:
-    with running_server(built[0]) as url:
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def base(request: pytest.FixtureRequest, built: tuple[Path, BuildInfo]) -> Iterator[str]:
+    """Over the embedded store, and over a real Oxigraph server (remote mode)."""
+    remote = ["--remote", request.getfixturevalue("remote_store")] if request.param == "remote" else []
+    with running_server(built[0], *remote) as url:
         yield url
 
 

@@ -4,9 +4,10 @@ a query worker. Limits on rows apply here, where the result is produced."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store, Triple
 
 from . import formats
 
@@ -19,8 +20,14 @@ def answer_job(store: Store, job: Any) -> tuple[Any, ...]:
         return ("syntax", str(e))
     except (ValueError, RuntimeError) as e:  # pyoxigraph reports evaluation faults this way
         return ("syntax", f"the query cannot be evaluated: {e}")
+    return write_answer(result, job, lambda: _run(store, job))
+
+
+def write_answer(result: QuerySolutions | QueryBoolean | QueryTriples | list[Triple], job: Any, again: Callable[[], Any]) -> tuple[Any, ...]:
+    """``result`` written in the job's format within its row limit; ``again`` gives the same
+    solutions afresh, for counting the rows of a large SELECT result."""
     fmt = formats.ALL[job.format_key]
-    if isinstance(result, QueryTriples):
+    if isinstance(result, QueryTriples | list):
         triples = []
         for triple in result:
             triples.append(triple)
@@ -42,10 +49,10 @@ def answer_job(store: Store, job: Any) -> tuple[Any, ...]:
         return ("too-large", f"the result has more than {job.max_rows} rows; add a LIMIT")
     body = out.getvalue()
     if len(body) > job.max_rows:
-        again = _run(store, job)
-        if not isinstance(again, QuerySolutions):
-            raise TypeError(f"expected QuerySolutions, got {type(again).__name__}")
-        for rows, _ in enumerate(again, start=1):
+        recount = again()
+        if not isinstance(recount, QuerySolutions):
+            raise TypeError(f"expected QuerySolutions, got {type(recount).__name__}")
+        for rows, _ in enumerate(recount, start=1):
             if rows > job.max_rows:
                 return ("too-large", f"the result has more than {job.max_rows} rows; add a LIMIT")
     return ("ok", "SELECT", fmt.key, body)

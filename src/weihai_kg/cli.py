@@ -11,10 +11,11 @@ from pathlib import Path
 
 from pyoxigraph import QueryTriples
 
-from .build import build
+from .build import build, build_remote
 from .errors import KgError, QueryParameterError, ValidationFailed
 from .formats import GRAPHS, SOLUTIONS
 from .queries import find_query, load_queries, run_named
+from .remote import RemoteEndpoints, RemoteRunner
 from .results import serialize, serialize_triples, table
 from .sources import ProjectPaths
 from .stats import compute_stats
@@ -27,6 +28,12 @@ def _paths(args: argparse.Namespace) -> ProjectPaths:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if args.remote:
+        endpoints = RemoteEndpoints.from_urls(args.remote, args.remote_store)
+        done = build_remote(_paths(args), endpoints, progress=lambda step: print(f"• {step}", file=sys.stderr, flush=True), engine=args.engine)
+        removed = f", removed {len(done.removed)} graphs it no longer has" if done.removed else ""
+        print(f"published {done.graphs} named graphs and {done.default_triples} default-graph triples to {endpoints.store}{removed}")
+        return 0
     store_path = resolve_store_path(args.store)
     info = build(_paths(args), store_path, progress=lambda step: print(f"• {step}", file=sys.stderr, flush=True), engine=args.engine)
     print(f"built {info.quads} quads into {store_path} (build {info.build_id})")
@@ -78,11 +85,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .web.server import serve
 
     store_path = resolve_store_path(args.store)
-    opened = open_store(store_path)  # fail here, clearly, rather than in every worker
-    print(f"serving build {opened.info.build_id} at http://{args.host}:{args.port}/sparql", flush=True)
-    del opened
     # Flags override WEIHAI_KG_* variables only when given, so both ways of configuring work.
     overrides: dict[str, object] = {"STORE": str(store_path), "QUERY_DIR": str(_paths(args).queries_dir)}
+    if args.remote:
+        endpoints = RemoteEndpoints.from_urls(args.remote)
+        RemoteRunner(endpoints, 10).fetch("ASK {}", graph=False)  # fail here, clearly, if it is not there
+        overrides["REMOTE"] = endpoints.query
+        print(f"serving the remote store {endpoints.query} at http://{args.host}:{args.port}/sparql", flush=True)
+    else:
+        opened = open_store(store_path)  # fail here, clearly, rather than in every worker
+        print(f"serving build {opened.info.build_id} at http://{args.host}:{args.port}/sparql", flush=True)
+        del opened
     if args.timeout is not None:
         overrides["QUERY_TIMEOUT"] = args.timeout
     if args.query_workers is not None:
@@ -168,6 +181,8 @@ def make_parser() -> argparse.ArgumentParser:
     engine_help = "how to run the shapes: 'sparql' (compiled, in the store; default) or 'pyshacl' (the reference, slow on large data)"
     b = command("build", "validate the data and build the store")
     b.add_argument("--engine", default="sparql", choices=ENGINES, help=engine_help)
+    b.add_argument("--remote", metavar="QUERY_URL", help="validate here, then replace the graphs of this SPARQL server instead of building a store")
+    b.add_argument("--remote-store", metavar="GSP_URL", help="its Graph Store Protocol URL (default: …/store beside a …/query URL)")
     b.set_defaults(func=cmd_build)
     v = command("validate", "validate the data against the shapes", store=False)
     v.add_argument("--engine", default="sparql", choices=ENGINES, help=engine_help)
@@ -188,6 +203,7 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
     s.add_argument("--query-workers", type=int, help="query processes per gunicorn worker (default 3, or $WEIHAI_KG_QUERY_WORKERS)")
     s.add_argument("--timeout", type=float, help="seconds a query may run (default 10, or $WEIHAI_KG_QUERY_TIMEOUT)")
+    s.add_argument("--remote", metavar="QUERY_URL", help="answer from this SPARQL server instead of the embedded store (or $WEIHAI_KG_REMOTE)")
     s.set_defaults(func=cmd_serve)
     e = command("export", "write the graph for other tools: RDF dumps, JSON-LD, GraphML, GEXF, DOT, Cytoscape")
     e.add_argument("--format", required=True, choices=["turtle", "ntriples", "rdfxml", "nquads", "trig", "jsonld", "graphml", "gexf", "dot", "cytoscape"])

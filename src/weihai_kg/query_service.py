@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryTriples, Store, Variable
 
@@ -74,12 +75,25 @@ def _strip_prologue(text: str) -> str:
     return re.sub(r"^\s*((PREFIX\s+[\w-]*:\s*|BASE\s*)\s*)+", "", body, flags=re.IGNORECASE)
 
 
-class QueryService:
-    """Checks, then answers, queries against one store with a pool of worker processes."""
+class Runner(Protocol):
+    """What answers a checked query: the worker pool over the embedded store, or a remote server."""
 
-    def __init__(self, store_path: Path, limits: Limits) -> None:
+    def run(self, job: Job) -> Answer: ...
+
+    def close(self) -> None: ...
+
+
+class QueryService:
+    """Checks, then answers, queries: with a pool of worker processes over the embedded store
+    at ``store_path``, or with ``runner`` (a remote SPARQL server). Every rule applies to both."""
+
+    def __init__(self, store_path: Path | None, limits: Limits, runner: Runner | None = None) -> None:
         self.limits = limits
-        self.pool = WorkerPool(store_path, limits.workers, limits.timeout)
+        if runner is None:
+            if store_path is None:
+                raise KgError("a query service needs a store path or a runner")
+            runner = WorkerPool(store_path, limits.workers, limits.timeout)
+        self.pool = runner
         self._running: Counter[str] = Counter()
         self._lock = threading.Lock()
 

@@ -14,12 +14,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from pyoxigraph import Store
 
 from .errors import KgError
 from .query_service import Limits, QueryService
+from .remote import RemoteEndpoints, RemoteRunner, RemoteStore
 from .result_cache import ResultCache
-from .store import OpenStore, open_store
+from .store import BuildInfo, OpenStore, open_store
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +44,32 @@ class Snapshot:
 class Serving:
     """The current snapshot of ``store_path``, checked for a new build at most every ``check_every`` seconds (0: never)."""
 
-    def __init__(self, store_path: Path, limits: Limits, check_every: float = 1.0, cache_bytes: int = 0) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        limits: Limits,
+        check_every: float = 1.0,
+        cache_bytes: int = 0,
+        remote: RemoteEndpoints | None = None,
+    ) -> None:
         self.store_path = store_path
         self.limits = limits
-        self.check_every = check_every
-        self.cache_bytes = cache_bytes
+        self.remote = remote
+        # A remote store changes without telling us: no build to watch, no answers to keep.
+        self.check_every = 0 if remote else check_every
+        self.cache_bytes = 0 if remote else cache_bytes
         self._lock = threading.Lock()
         self._reloading = threading.Lock()
         self._current = self._open()
         self._checked = time.monotonic()
 
     def _open(self) -> Snapshot:
+        if self.remote is not None:
+            runner = RemoteRunner(self.remote, self.limits.timeout)
+            info = BuildInfo(f"remote {self.remote.query}", "", "", 0)
+            # duck-typed: RemoteStore has the read methods of Store the web layer uses
+            opened = OpenStore(cast(Store, RemoteStore(runner)), info, Path("remote"))
+            return Snapshot(opened, QueryService(None, self.limits, runner), ResultCache(info.build_id, 0))
         opened = open_store(self.store_path)
         return Snapshot(opened, QueryService(opened.path, self.limits), ResultCache(opened.info.build_id, self.cache_bytes))
 
@@ -84,7 +102,7 @@ class Serving:
             return False  # another thread is switching already
         try:
             self._checked = time.monotonic()
-            if self.store_path.resolve() == self._current.opened.path:
+            if self.remote is not None or self.store_path.resolve() == self._current.opened.path:
                 return False
             try:
                 fresh = self._open()

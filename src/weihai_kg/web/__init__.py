@@ -13,6 +13,7 @@ from flask import Flask, Response
 from ..errors import ConfigError
 from ..queries import load_queries
 from ..query_service import Limits
+from ..remote import RemoteEndpoints
 from ..serving import Serving
 from ..store import DEFAULT_STORE, ENV_STORE
 from . import admin, api, dataset, errors, exports, home, pages, sparql, state, views
@@ -31,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "ADMIN_TOKEN": "",  # set to enable POST /admin/reload (Authorization: Bearer TOKEN)
     "RESULT_CACHE": "named",  # what answers are cached per build: named (queries and pages), all (+ /sparql), off
     "RESULT_CACHE_BYTES": 64 * 1024 * 1024,  # bound on the cached bodies, per served build
+    "REMOTE": "",  # a SPARQL query URL: answer from that server instead of the embedded store
 }
 CACHE_MODES = ("named", "all", "off")
 
@@ -61,8 +63,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if app.config["RESULT_CACHE"] not in CACHE_MODES:
         raise ConfigError(f"RESULT_CACHE is {app.config['RESULT_CACHE']!r}; choose one of {', '.join(CACHE_MODES)}")
     cache_bytes = 0 if app.config["RESULT_CACHE"] == "off" else int(app.config["RESULT_CACHE_BYTES"])
+    remote = RemoteEndpoints.from_urls(app.config["REMOTE"]) if app.config["REMOTE"] else None
     app.extensions["kg"] = {
-        "serving": Serving(store_path, limits, float(app.config["RELOAD_CHECK_SECONDS"]), cache_bytes),
+        "serving": Serving(store_path, limits, float(app.config["RELOAD_CHECK_SECONDS"]), cache_bytes, remote),
         "queries": load_queries(Path(app.config["QUERY_DIR"])),
     }
     app.teardown_request(state.release)

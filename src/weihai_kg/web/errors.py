@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import KgError, QueryParameterError, QuerySyntaxError, StoreError, UnknownQuery, UnknownResource
 from ..query_service import QueryTooLong, ReadOnly, ServiceClauseRefused, TooManyQueries
+from ..remote import RemoteFailed
 from ..workers import QueryTimeout, ResultTooLarge, ServiceBusy, WorkerFailed
 from .conneg import NotAcceptable
 
@@ -38,6 +39,7 @@ STATUS: dict[type[KgError], int] = {
     UnsupportedMediaType: 415,
     TooManyQueries: 429,
     WorkerFailed: 500,
+    RemoteFailed: 502,
     StoreError: 500,
     QueryTimeout: 503,
     ServiceBusy: 503,

@@ -4,7 +4,7 @@ JSON-LD context at ``/context.jsonld``."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
-from pyoxigraph import QueryTriples, RdfFormat, Store, parse
+from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, Store, parse
 
 from .. import export, network
 from ..errors import QueryParameterError, UnknownQuery
@@ -107,6 +107,6 @@ def _construct(name: str | None) -> list | None:  # type: ignore[type-arg]
     if name not in queries:
         raise UnknownQuery(f"no query named {name!r}")
     result = run_named(_store(), queries[name])
-    if not isinstance(result, QueryTriples):
+    if isinstance(result, QuerySolutions | QueryBoolean):  # (a remote store's triples are a plain iterator)
         raise QueryParameterError(f"query {name} is not a CONSTRUCT; exports need triples")
     return list(result)
