@@ -95,3 +95,9 @@ class QueryParameterError(KgError):
     """A query parameter is unknown or its value does not fit its type."""
 
     exit_code = 8
+
+
+class RemoteFailed(KgError):
+    """The remote SPARQL server (remote store mode) could not be reached or failed: 502 to clients."""
+
+    exit_code = 9

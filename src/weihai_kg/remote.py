@@ -43,16 +43,12 @@ from pyoxigraph import (
 )
 
 from .answer import BYTES_PER_ROW, write_answer
-from .errors import ConfigError, KgError, QuerySyntaxError
+from .errors import ConfigError, QuerySyntaxError, RemoteFailed
 from .workers import Answer, Job, QueryTimeout, ResultTooLarge, WorkerFailed
 
 JSON_RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 Term = NamedNode | BlankNode | Literal
-
-
-class RemoteFailed(KgError):
-    """The remote SPARQL server could not be reached or failed (502 to clients)."""
 
 
 @dataclass(frozen=True)

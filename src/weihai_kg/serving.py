@@ -14,15 +14,17 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pyoxigraph import Store
 
 from .errors import KgError
 from .query_service import Limits, QueryService
-from .remote import RemoteEndpoints, RemoteRunner, RemoteStore
 from .result_cache import ResultCache
 from .store import BuildInfo, OpenStore, open_store
+
+if TYPE_CHECKING:
+    from .remote import RemoteEndpoints
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,8 @@ class Serving:
 
     def _open(self) -> Snapshot:
         if self.remote is not None:
+            from .remote import RemoteRunner, RemoteStore
+
             runner = RemoteRunner(self.remote, self.limits.timeout)
             info = BuildInfo(f"remote {self.remote.query}", "", "", 0)
             # duck-typed: RemoteStore has the read methods of Store the web layer uses

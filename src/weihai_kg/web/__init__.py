@@ -13,7 +13,6 @@ from flask import Flask, Response
 from ..errors import ConfigError
 from ..queries import load_queries
 from ..query_service import Limits
-from ..remote import RemoteEndpoints
 from ..serving import Serving
 from ..store import DEFAULT_STORE, ENV_STORE
 from . import admin, api, dataset, errors, exports, home, pages, sparql, state, views
@@ -63,7 +62,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if app.config["RESULT_CACHE"] not in CACHE_MODES:
         raise ConfigError(f"RESULT_CACHE is {app.config['RESULT_CACHE']!r}; choose one of {', '.join(CACHE_MODES)}")
     cache_bytes = 0 if app.config["RESULT_CACHE"] == "off" else int(app.config["RESULT_CACHE_BYTES"])
-    remote = RemoteEndpoints.from_urls(app.config["REMOTE"]) if app.config["REMOTE"] else None
+    remote = None
+    if app.config["REMOTE"]:
+        from ..remote import RemoteEndpoints  # requests loads only in remote mode
+
+        remote = RemoteEndpoints.from_urls(app.config["REMOTE"])
     app.extensions["kg"] = {
         "serving": Serving(store_path, limits, float(app.config["RELOAD_CHECK_SECONDS"]), cache_bytes, remote),
         "queries": load_queries(Path(app.config["QUERY_DIR"])),

@@ -8,9 +8,8 @@ import logging
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
-from ..errors import KgError, QueryParameterError, QuerySyntaxError, StoreError, UnknownQuery, UnknownResource
+from ..errors import KgError, QueryParameterError, QuerySyntaxError, RemoteFailed, StoreError, UnknownQuery, UnknownResource
 from ..query_service import QueryTooLong, ReadOnly, ServiceClauseRefused, TooManyQueries
-from ..remote import RemoteFailed
 from ..workers import QueryTimeout, ResultTooLarge, ServiceBusy, WorkerFailed
 from .conneg import NotAcceptable
 

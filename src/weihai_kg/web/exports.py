@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, Store, parse
 
-from .. import export, network
 from ..errors import QueryParameterError, UnknownQuery
 from ..queries import NamedQuery, run_named
 from ..results import serialize_triples
@@ -45,6 +44,8 @@ def _store() -> Store:
 
 def whole(fmt: str, frame: str | None) -> bytes:
     """Exports of the whole graph, written once per served build."""
+    from .. import export  # pyld and rdflib load with the first export, not at start-up
+
     cache = state.snapshot().cache
     if ("export", fmt, frame) not in cache:
         store = _store()
@@ -58,6 +59,8 @@ def whole(fmt: str, frame: str | None) -> bytes:
 
 @bp.get("/context.jsonld")
 def context() -> Response:
+    from .. import export
+
     response = jsonify(export.context_document())
     response.mimetype = "application/ld+json"
     return response
@@ -67,6 +70,8 @@ def context() -> Response:
 def export_format(fmt: str) -> Response:
     if fmt not in MEDIA:
         raise UnknownQuery(f"no export {fmt!r}; choose one of {', '.join(MEDIA)}")
+    from .. import network  # networkx and pydot load with the first export, not at start-up
+
     args = request.args
     lang = args.get("lang", "en")
     if lang not in ("en", "ko", "zh"):

@@ -1,0 +1,167 @@
+"""Throughput and latency of weihai-kg against the reference servers, on the same data.
+
+    .venv/bin/python bench/throughput.py --triples 1000000 --mix full --concurrency 8
+    .venv/bin/python bench/throughput.py --triples 2000 --mix full --concurrency 8 --rdflib
+
+Generates and builds the data at that size if needed (``--triples 2000``: the real report
+as it is), copies the built store's quads into an Oxigraph directory with ``oxigraph load``,
+starts ``weihai-kg serve``, ``oxigraph serve-read-only`` (and with ``--rdflib``
+``rdflib-endpoint serve``) on 127.0.0.1, checks they give the same answers, runs the load
+generator (bench/load.py: A B B A rounds) and prints req/s, p50, p99, errors, the ratio to
+weihai-kg and each server's peak memory (RSS of its process tree). Results also go to
+``bench/results/``.
+
+weihai-kg runs as configured for one machine serving many clients: no per-client share (the
+load generator is one client), rows up to 1,000,000 (the references have no row limit, and
+answers must be equal), the result cache as set by ``--cache`` (default: its default, named
+queries and pages; ``all`` caches /sparql too, for the repeated-query target).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import load  # noqa: E402
+from references import dump_store, oxigraph_load, oxigraph_reference, rdflib_server  # noqa: E402
+from tests.server import running_server  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+
+
+def prepared(triples: int) -> tuple[Path, Path, Path]:
+    """(weihai-kg store, Oxigraph copy, N-Quads dump) for that size, made once."""
+    if triples <= 3000:
+        work = ROOT / "build" / "bench" / "report"
+        root = ROOT
+    else:
+        work = ROOT / "build" / "bench" / f"{triples}"
+        root = work
+        if not (work / "data" / "reports.nq").exists():
+            subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--triples", str(triples), "--out", str(work)], check=True)
+    store = work / "store"
+    if not store.exists():
+        subprocess.run([str(BIN / "weihai-kg"), "build", "--root", str(root), "--store", str(store)], check=True)
+    dump = dump_store(store, work / "store.nq")
+    location = work / "oxigraph"
+    if not (location / "CURRENT").exists():
+        print(f"oxigraph load: {oxigraph_load(dump, location)}", flush=True)
+    return store, location, dump
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and its descendants, in KiB."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            pending.extend(int(c) for c in children)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def listening_pid(url: str) -> int:
+    """The pid of the process listening on the URL's port (from /proc/net/tcp and fd links)."""
+    port = int(url.split(":")[2].split("/")[0])
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "0A":
+            inodes.add(fields[9])
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:[") and target[8:-1] in inodes:
+                    return int(pid)
+        except (FileNotFoundError, PermissionError, ProcessLookupError):
+            continue
+    raise RuntimeError(f"nothing listens on {url}")
+
+
+@contextmanager
+def peak_memory(pids: dict[str, int]) -> Iterator[dict[str, int]]:
+    peaks = dict.fromkeys(pids, 0)
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            for name, pid in pids.items():
+                peaks[name] = max(peaks[name], tree_rss(pid))
+            stop.wait(0.25)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield peaks
+    finally:
+        stop.set()
+        thread.join()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--mix", default="full", choices=["full", "light", "lookup", "repeat"])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[8])
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rdflib", action="store_true", help="also measure rdflib-endpoint")
+    parser.add_argument("--cache", choices=["named", "all", "off"], default="named")
+    parser.add_argument("--workers", default="2", help="gunicorn worker processes of weihai-kg")
+    parser.add_argument("--threads", default="8", help="threads per gunicorn worker")
+    parser.add_argument("--query-workers", default="2", help="query processes per gunicorn worker")
+    parser.add_argument("--name", help="results file name (default: from the arguments)")
+    args = parser.parse_args()
+    store, location, dump = prepared(args.triples)
+    env = {"WEIHAI_KG_QUERIES_PER_CLIENT": "0", "WEIHAI_KG_MAX_ROWS": "1000000", "WEIHAI_KG_RESULT_CACHE": args.cache, "WEIHAI_KG_QUERY_TIMEOUT": "60"}
+    options = ["--workers", args.workers, "--threads", args.threads, "--query-workers", args.query_workers]
+    with ExitStack() as stack:
+        endpoints = {"weihai-kg": stack.enter_context(running_server(store, *options, env=env)) + "/sparql"}
+        endpoints["oxigraph"] = stack.enter_context(oxigraph_reference(location))
+        if args.rdflib:
+            endpoints["rdflib"] = stack.enter_context(rdflib_server(dump))
+        pids = {name: listening_pid(url) for name, url in endpoints.items()}
+        mix = load.build_mix(args.mix, endpoints["weihai-kg"], 7)
+        problems = load.check_answers(endpoints, mix)
+        if problems:
+            print("dropped from the mix, answers differ:\n  " + "\n  ".join(p for _, p in problems))
+            dropped = {id(q) for q, _ in problems}
+            mix = [q for q in mix if id(q) not in dropped]
+        print(f"{len(mix)} queries of mix '{args.mix}' at {args.triples} triples: every endpoint gives the same answers", flush=True)
+        results = {}
+        for c in args.concurrency:
+            with peak_memory(pids) as peaks:
+                table = load.measure(endpoints, mix, c, args.rounds, args.seconds)
+            for name in table:
+                table[name]["peak_rss_mib"] = round(peaks[name] / 1024, 1)
+            load.print_table(f"mix {args.mix}, {args.triples} triples, concurrency {c}", table)
+            print("peak memory (MiB): " + ", ".join(f"{n} {table[n]['peak_rss_mib']}" for n in table))
+            results[str(c)] = table
+    RESULTS.mkdir(exist_ok=True)
+    name = args.name or f"{args.mix}-{args.triples}-c{'-'.join(map(str, args.concurrency))}-cache-{args.cache}"
+    record = {"args": vars(args), "queries": len(mix), "dropped": [p for _, p in problems], "results": results}
+    (RESULTS / f"{name}.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Answers are written from one run of the query, and the row limit still holds exactly,
+in every results format, however small or large the rows."""
+
+from __future__ import annotations
+
+import pytest
+from pyoxigraph import Store
+
+from weihai_kg.answer import answer_job
+from weihai_kg.workers import Job
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("variables", ["?s", "?s ?p ?o"])
+def test_row_limit_is_exact(store: Store, fmt: str, variables: str) -> None:
+    for limit, rows, verdict in ((100, 100, "ok"), (100, 101, "too-large"), (10, 30, "too-large"), (5000, 5000, "ok")):
+        reply = answer_job(store, Job(f"SELECT {variables} WHERE {{ ?s ?p ?o }} LIMIT {rows}", fmt, limit))
+        assert reply[0] == verdict, (limit, rows, reply[:2])
+
+
+def test_runaway_results_stop_at_the_byte_bound(store: Store) -> None:
+    reply = answer_job(store, Job("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000", "json", 3))
+    assert reply == ("too-large", "the result has more than 3 rows; add a LIMIT")
