@@ -21,7 +21,7 @@ from pyoxigraph import Store
 from .errors import KgError
 from .query_service import Limits, QueryService
 from .result_cache import ResultCache
-from .store import BuildInfo, OpenStore, open_store
+from .store import BuildInfo, OpenStore, current_build, open_build
 
 if TYPE_CHECKING:
     from .remote import RemoteEndpoints
@@ -74,8 +74,16 @@ class Serving:
             # duck-typed: RemoteStore has the read methods of Store the web layer uses
             opened = OpenStore(cast(Store, RemoteStore(runner)), info, Path("remote"))
             return Snapshot(opened, QueryService(None, self.limits, runner), ResultCache(info.build_id, 0))
-        opened = open_store(self.store_path)
-        return Snapshot(opened, QueryService(opened.path, self.limits), ResultCache(opened.info.build_id, self.cache_bytes))
+        # The query workers first: at start-up they are forked (fast) and should not inherit
+        # an open store; only then is the store opened here, for pages and views.
+        target, info = current_build(self.store_path)
+        service = QueryService(target, self.limits)
+        try:
+            opened = open_build(target, info)
+        except KgError:
+            service.close()
+            raise
+        return Snapshot(opened, service, ResultCache(info.build_id, self.cache_bytes))
 
     @property
     def current(self) -> Snapshot:

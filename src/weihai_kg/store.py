@@ -145,18 +145,31 @@ class OpenStore:
     path: Path
 
 
+def current_build(store_path: Path) -> tuple[Path, BuildInfo]:
+    """The directory ``store_path`` points at and what was built there, without opening it.
+
+    Raises StoreNotFound if nothing was built at ``store_path``, StoreError if it is unreadable.
+    """
+    if not store_path.exists():
+        raise StoreNotFound(f"{store_path}: no store here; run 'weihai-kg build' first (or pass --store)")
+    target = store_path.resolve()
+    try:
+        return target, BuildInfo.read(target.with_suffix(".json"))
+    except (OSError, ValueError, TypeError) as e:
+        raise StoreError(f"{target}: cannot open the store ({e})") from e
+
+
+def open_build(target: Path, info: BuildInfo) -> OpenStore:
+    """Open a build read-only; raises StoreError if it cannot be opened."""
+    try:
+        return OpenStore(Store.read_only(str(target)), info, target)
+    except (OSError, ValueError, TypeError) as e:
+        raise StoreError(f"{target}: cannot open the store ({e})") from e
+
+
 def open_store(store_path: Path) -> OpenStore:
     """Open the current build read-only.
 
     Raises StoreNotFound if nothing was built at ``store_path``, StoreError if it cannot be opened.
     """
-    if not store_path.exists():
-        raise StoreNotFound(f"{store_path}: no store here; run 'weihai-kg build' first (or pass --store)")
-    target = store_path.resolve()
-    meta = target.with_suffix(".json")
-    try:
-        info = BuildInfo.read(meta)
-        store = Store.read_only(str(target))
-    except (OSError, ValueError, TypeError) as e:
-        raise StoreError(f"{target}: cannot open the store ({e})") from e
-    return OpenStore(store, info, target)
+    return open_build(*current_build(store_path))

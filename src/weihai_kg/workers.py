@@ -14,14 +14,24 @@ import queue
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.context import SpawnProcess
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from .errors import KgError, QuerySyntaxError
 
 log = logging.getLogger(__name__)
-_CTX = multiprocessing.get_context("spawn")  # never fork a threaded web worker
+_SPAWN = multiprocessing.get_context("spawn")
+_FORK = multiprocessing.get_context("fork")
+_PARENT_ENDS: set[Connection] = set()  # this process's ends of its workers' pipes
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork while the process has a single thread (the pool made at start-up, before the
+    server's threads and before the store is opened here): the child has everything imported
+    and starts in milliseconds. Otherwise (a worker replaced, a new build opened, from a
+    request thread) spawn a fresh interpreter: forking a threaded process is unsafe."""
+    return _FORK if threading.active_count() == 1 else _SPAWN
 
 
 class QueryTimeout(KgError):
@@ -59,14 +69,17 @@ class Answer:
 
 class _Worker:
     def __init__(self, store_path: Path) -> None:
-        self.conn, child = _CTX.Pipe()
-        self.process: SpawnProcess = _CTX.Process(target=_serve, args=(str(store_path), child), daemon=True)
+        ctx = _context()
+        self.conn, child = ctx.Pipe()
+        self.process: BaseProcess = ctx.Process(target=_serve, args=(str(store_path), child), daemon=True)  # type: ignore[attr-defined]
         self.process.start()
         child.close()
+        _PARENT_ENDS.add(self.conn)
 
     def stop(self) -> None:
         self.process.kill()
         self.process.join(timeout=5)
+        _PARENT_ENDS.discard(self.conn)
         self.conn.close()
 
 
@@ -135,6 +148,10 @@ def _unpack(reply: Any) -> Answer:
 def _serve(store_path: str, conn: Connection) -> None:
     """The worker's loop: open the store once, then answer jobs until the pipe closes."""
     from pyoxigraph import Store
+
+    for inherited in list(_PARENT_ENDS):  # a forked child holds its siblings' pipe ends:
+        inherited.close()  # close them, so that a dead worker's pipe reads as closed
+    _PARENT_ENDS.clear()
 
     from .answer import answer_job
 

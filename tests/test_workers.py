@@ -1,0 +1,62 @@
+"""Query workers: forked while the process has one thread (fast start), spawned otherwise
+(forking a threaded process is unsafe); a forked worker holds no pipe of its siblings, so
+a dead worker is seen as failed at once, not after the time limit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from weihai_kg.store import BuildInfo
+from weihai_kg.workers import Job, WorkerFailed, WorkerPool
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+PROBE = """
+import sys
+from pathlib import Path
+from weihai_kg.workers import Job, WorkerPool
+pool = WorkerPool(Path(sys.argv[1]), 1, 10)
+print(type(next(iter(pool._all)).process).__name__, pool.run(Job("ASK { ?s ?p ?o }", "json", 10)).body.decode())
+pool.close()
+"""
+
+
+def test_forked_when_single_threaded_spawned_from_a_thread(built: tuple[Path, BuildInfo]) -> None:
+    target = built[0].resolve()
+    # a fresh process has one thread, as a server worker has when it starts
+    probe = subprocess.run([sys.executable, "-c", PROBE, str(target)], capture_output=True, text=True, check=True)
+    assert probe.stdout.startswith("ForkProcess") and '"boolean":true' in probe.stdout.replace(" ", "")
+    made: list[Any] = []
+    thread = threading.Thread(target=lambda: made.append(WorkerPool(target, 1, 10)))
+    thread.start()
+    thread.join()
+    try:
+        assert {type(w.process).__name__ for w in made[0]._all} == {"SpawnProcess"}
+        assert b'"n"' in made[0].run(Job(COUNT, "json", 10)).body
+    finally:
+        made[0].close()
+
+
+def test_a_dead_worker_fails_fast_and_is_replaced(built: tuple[Path, BuildInfo]) -> None:
+    pool = WorkerPool(built[0].resolve(), 2, 10)
+    try:
+        victim = next(iter(pool._all))
+        victim.process.kill()
+        victim.process.join()
+        started = time.monotonic()
+        outcomes = []
+        for _ in range(2):  # one of the two idle workers is dead
+            try:
+                outcomes.append(pool.run(Job(COUNT, "json", 10)).body[:1])
+            except WorkerFailed:
+                outcomes.append(b"failed")
+        assert b"failed" in outcomes and time.monotonic() - started < 5
+        assert pool.run(Job(COUNT, "json", 10)).body.startswith(b"{")  # the replacement answers
+    finally:
+        pool.close()
