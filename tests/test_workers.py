@@ -60,3 +60,44 @@ def test_a_dead_worker_fails_fast_and_is_replaced(built: tuple[Path, BuildInfo])
         assert pool.run(Job(COUNT, "json", 10)).body.startswith(b"{")  # the replacement answers
     finally:
         pool.close()
+
+
+def _tree(pid: int) -> set[int]:
+    found = {pid}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found |= _tree(int(child))
+    return found
+
+
+def test_no_worker_outlives_its_server(built: tuple[Path, BuildInfo]) -> None:
+    """Forked workers must not keep their own pipe open: when the server stops, they exit."""
+    from .server import running_server
+
+    with running_server(built[0], "--query-workers", "2") as base:
+        import requests
+
+        port = int(base.rsplit(":", 1)[1])
+        listeners = [p for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p)]
+        roots = {int(p.name) for p in listeners}
+        pids = set().union(*(_tree(pid) for pid in roots))
+        assert len(pids) >= 4  # gunicorn master, its worker, two query workers
+        assert requests.get(base + "/healthz", timeout=10).status_code == 200
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() and _alive(pid) for pid in pids):
+        time.sleep(0.1)
+    assert not [pid for pid in pids if Path(f"/proc/{pid}").exists() and _alive(pid)]
+
+
+def _cmdline(proc: Path) -> str:
+    try:
+        return (proc / "cmdline").read_text()
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

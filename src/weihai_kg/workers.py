@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import queue
 import threading
 from dataclasses import dataclass
@@ -30,8 +31,16 @@ def _context() -> multiprocessing.context.BaseContext:
     """Fork while the process has a single thread (the pool made at start-up, before the
     server's threads and before the store is opened here): the child has everything imported
     and starts in milliseconds. Otherwise (a worker replaced, a new build opened, from a
-    request thread) spawn a fresh interpreter: forking a threaded process is unsafe."""
-    return _FORK if threading.active_count() == 1 else _SPAWN
+    request thread) spawn a fresh interpreter: forking a threaded process is unsafe. Threads
+    are counted by the kernel, so those of native libraries count too."""
+    return _FORK if _os_threads() == 1 else _SPAWN
+
+
+def _os_threads() -> int:
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # no /proc: assume threads, and spawn
+        return 2
 
 
 class QueryTimeout(KgError):
@@ -71,10 +80,12 @@ class _Worker:
     def __init__(self, store_path: Path) -> None:
         ctx = _context()
         self.conn, child = ctx.Pipe()
+        # Registered before the fork, so the child closes this end too: the worker must see
+        # the pipe close (and exit) when the server process ends, however it ends.
+        _PARENT_ENDS.add(self.conn)
         self.process: BaseProcess = ctx.Process(target=_serve, args=(str(store_path), child), daemon=True)  # type: ignore[attr-defined]
         self.process.start()
         child.close()
-        _PARENT_ENDS.add(self.conn)
 
     def stop(self) -> None:
         self.process.kill()
