@@ -129,11 +129,12 @@ def main() -> int:
     parser.add_argument("--workers", default="2", help="gunicorn worker processes of weihai-kg")
     parser.add_argument("--threads", default="8", help="threads per gunicorn worker")
     parser.add_argument("--query-workers", default="2", help="query processes per gunicorn worker")
+    parser.add_argument("--access-log", default="off", help="weihai-kg's request log (off: like the references, which log no requests)")
     parser.add_argument("--name", help="results file name (default: from the arguments)")
     args = parser.parse_args()
     store, location, dump = prepared(args.triples)
     env = {"WEIHAI_KG_QUERIES_PER_CLIENT": "0", "WEIHAI_KG_MAX_ROWS": "1000000", "WEIHAI_KG_RESULT_CACHE": args.cache, "WEIHAI_KG_QUERY_TIMEOUT": "60"}
-    options = ["--workers", args.workers, "--threads", args.threads, "--query-workers", args.query_workers]
+    options = ["--workers", args.workers, "--threads", args.threads, "--query-workers", args.query_workers, "--access-log", args.access_log]
     with ExitStack() as stack:
         endpoints = {"weihai-kg": stack.enter_context(running_server(store, *options, env=env)) + "/sparql"}
         endpoints["oxigraph"] = stack.enter_context(oxigraph_reference(location))

@@ -108,7 +108,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         overrides["QUERY_TIMEOUT"] = args.timeout
     if args.query_workers is not None:
         overrides["QUERY_WORKERS"] = args.query_workers
-    serve(args.host, args.port, args.workers, args.threads, overrides)
+    serve(args.host, args.port, args.workers, args.threads, overrides, args.access_log)
     return 0
 
 
@@ -211,6 +211,7 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
     s.add_argument("--query-workers", type=int, help="query processes per gunicorn worker (default 3, or $WEIHAI_KG_QUERY_WORKERS)")
     s.add_argument("--timeout", type=float, help="seconds a query may run (default 10, or $WEIHAI_KG_QUERY_TIMEOUT)")
+    s.add_argument("--access-log", default="-", metavar="FILE", help="where to log each request: a file, - (standard output; default) or off")
     s.add_argument("--remote", metavar="QUERY_URL", help="answer from this SPARQL server instead of the embedded store (or $WEIHAI_KG_REMOTE)")
     s.set_defaults(func=cmd_serve)
     e = command("export", "write the graph for other tools: RDF dumps, JSON-LD, GraphML, GEXF, DOT, Cytoscape")
