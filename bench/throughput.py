@@ -8,7 +8,7 @@ as it is), copies the built store's quads into an Oxigraph directory with ``oxig
 starts ``weihai-kg serve``, ``oxigraph serve-read-only`` (and with ``--rdflib``
 ``rdflib-endpoint serve``) on 127.0.0.1, checks they give the same answers, runs the load
 generator (bench/load.py: A B B A rounds) and prints req/s, p50, p99, errors, the ratio to
-weihai-kg and each server's peak memory (RSS of its process tree). Results also go to
+weihai-kg and each server's peak memory (PSS summed over its process tree). Results also go to
 ``bench/results/``.
 
 weihai-kg runs as configured for one machine serving many clients: no per-client share (the
@@ -61,15 +61,16 @@ def prepared(triples: int) -> tuple[Path, Path, Path]:
     return store, location, dump
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and its descendants, in KiB."""
+def tree_pss(pid: int) -> int:
+    """Memory of a process and its descendants, in KiB: the sum of their proportional set
+    sizes (PSS), so pages forked processes share are counted once, not once per process."""
     total = 0
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1])
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
             pending.extend(int(c) for c in children)
@@ -105,8 +106,8 @@ def peak_memory(pids: dict[str, int]) -> Iterator[dict[str, int]]:
     def sample() -> None:
         while not stop.is_set():
             for name, pid in pids.items():
-                peaks[name] = max(peaks[name], tree_rss(pid))
-            stop.wait(0.25)
+                peaks[name] = max(peaks[name], tree_pss(pid))
+            stop.wait(0.5)
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
@@ -153,9 +154,9 @@ def main() -> int:
             with peak_memory(pids) as peaks:
                 table = load.measure(endpoints, mix, c, args.rounds, args.seconds)
             for name in table:
-                table[name]["peak_rss_mib"] = round(peaks[name] / 1024, 1)
+                table[name]["peak_pss_mib"] = round(peaks[name] / 1024, 1)
             load.print_table(f"mix {args.mix}, {args.triples} triples, concurrency {c}", table)
-            print("peak memory (MiB): " + ", ".join(f"{n} {table[n]['peak_rss_mib']}" for n in table))
+            print("peak memory (MiB): " + ", ".join(f"{n} {table[n]['peak_pss_mib']}" for n in table))
             results[str(c)] = table
     RESULTS.mkdir(exist_ok=True)
     name = args.name or f"{args.mix}-{args.triples}-c{'-'.join(map(str, args.concurrency))}-cache-{args.cache}"
