@@ -127,6 +127,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rdflib", action="store_true", help="also measure rdflib-endpoint")
     parser.add_argument("--cache", choices=["named", "all", "off"], default="named")
+    parser.add_argument("--cache-mib", type=int, default=64, help="bound of the result cache (WEIHAI_KG_RESULT_CACHE_BYTES) in MiB")
     parser.add_argument("--workers", default="2", help="gunicorn worker processes of weihai-kg")
     parser.add_argument("--threads", default="8", help="threads per gunicorn worker")
     parser.add_argument("--query-workers", default="2", help="query processes per gunicorn worker")
@@ -134,7 +135,13 @@ def main() -> int:
     parser.add_argument("--name", help="results file name (default: from the arguments)")
     args = parser.parse_args()
     store, location, dump = prepared(args.triples)
-    env = {"WEIHAI_KG_QUERIES_PER_CLIENT": "0", "WEIHAI_KG_MAX_ROWS": "1000000", "WEIHAI_KG_RESULT_CACHE": args.cache, "WEIHAI_KG_QUERY_TIMEOUT": "60"}
+    env = {
+        "WEIHAI_KG_QUERIES_PER_CLIENT": "0",
+        "WEIHAI_KG_MAX_ROWS": "1000000",
+        "WEIHAI_KG_RESULT_CACHE": args.cache,
+        "WEIHAI_KG_RESULT_CACHE_BYTES": str(args.cache_mib * 1024 * 1024),
+        "WEIHAI_KG_QUERY_TIMEOUT": "60",
+    }
     options = ["--workers", args.workers, "--threads", args.threads, "--query-workers", args.query_workers, "--access-log", args.access_log]
     with ExitStack() as stack:
         endpoints = {"weihai-kg": stack.enter_context(running_server(store, *options, env=env)) + "/sparql"}
