@@ -26,48 +26,21 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(store: Path | None, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """A server on 127.0.0.1; yields its base URL; always stopped, with its children."""
+    """A weihai-kg server on 127.0.0.1; yields its base URL; always stopped, with its children."""
     port = free_port()
-    # The server's log goes to a file: an unread pipe would fill and stall the server.
-    log = tempfile.TemporaryFile()  # noqa: SIM115  closed in the finally below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "weihai_kg", "serve", *(["--store", str(store)] if store else []), "--port", str(port), *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"server did not start:\n{log.read().decode(errors='replace')}")
-            time.sleep(0.1)
+    command = [sys.executable, "-m", "weihai_kg", "serve", *(["--store", str(store)] if store else []), "--port", str(port), *args]
+    with running_process(command, base + "/healthz", timeout=30, env=env):
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
 
 
 @contextmanager
-def running_process(command: list[str], ready_url: str, timeout: float = 600) -> Iterator[subprocess.Popen[bytes]]:
-    """Any server ``command`` in its own session, until ``ready_url`` answers (below 500);
-    always stopped, with its children. Its output goes to a file, as above."""
+def running_process(command: list[str], ready_url: str, timeout: float = 600, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """A server ``command`` in its own session, run from the checkout, until ``ready_url``
+    answers (below 500); always stopped, with its children."""
+    # The server's log goes to a file: an unread pipe would fill and stall the server.
     log = tempfile.TemporaryFile()  # noqa: SIM115  closed in the finally below
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + timeout
         while True:
