@@ -83,6 +83,7 @@ class Serving:
         except KgError:
             service.close()
             raise
+        service.local = opened.store
         return Snapshot(opened, service, ResultCache(info.build_id, self.cache_bytes))
 
     @property
