@@ -43,9 +43,10 @@ def main() -> int:
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--work", type=Path, help="default: build/bench/<size>")
     args = parser.parse_args()
-    work = args.work or ROOT / "build" / "bench" / f"{args.triples}"
+    work = Path(os.path.relpath((args.work or ROOT / "build" / "bench" / f"{args.triples}").resolve(), ROOT))
+    os.chdir(ROOT)  # paths relative to the checkout, in the commands and in what they print
     if not (work / "data" / "reports.nq").exists():
-        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--triples", str(args.triples), "--out", str(work)], check=True)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--triples", str(args.triples), "--out", str(work)], check=True, cwd=ROOT)
     rows = []
     seconds, mib, _ = timed([str(BIN / "weihai-kg"), "validate", "--root", str(work)])
     rows.append(("weihai-kg validate (sparql engine)", seconds, mib))
