@@ -147,3 +147,10 @@ def test_ontology_docs(checkout: Path) -> None:
     assert "Examples:" in project and 'href="/id/project/' in project
     assert "사업" in (checkout / "docs-out" / "index.ko.html").read_text(encoding="utf-8")
     assert (checkout / "docs-out" / "static" / "weihai.css").exists()
+
+
+def test_cli_offers_the_validation_engines_there_are() -> None:
+    """cli.py writes the engines out (so that 'serve' need not import pySHACL); they must stay validate's."""
+    from weihai_kg import cli, validate
+
+    assert cli.ENGINES == validate.ENGINES
