@@ -52,9 +52,15 @@ _UPDATE = re.compile(r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOV
 _PARSER = Store()  # empty: parsing a query here tells its form and its syntax errors, instantly
 
 
+def blank_opaque(text: str) -> str:
+    """``text`` with its strings, IRIs and comments replaced by spaces of the same length, so
+    keywords can be looked for, and positions found in it hold in ``text``."""
+    return _OPAQUE.sub(lambda m: " " * len(m.group()), text)
+
+
 def uses_service(text: str) -> bool:
     """Whether the query has a SERVICE clause (strings, IRIs and comments do not count)."""
-    return _SERVICE.search(_OPAQUE.sub(" ", text)) is not None
+    return _SERVICE.search(blank_opaque(text)) is not None
 
 
 def query_form(text: str) -> str:
@@ -62,7 +68,7 @@ def query_form(text: str) -> str:
     try:
         result = _PARSER.query(text)
     except SyntaxError as e:
-        if _UPDATE.search(_OPAQUE.sub(" ", text)):
+        if _UPDATE.search(blank_opaque(text)):
             raise ReadOnly("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...) is not accepted") from e
         raise QuerySyntaxError(str(e)) from e
     if isinstance(result, QueryTriples):
@@ -71,7 +77,7 @@ def query_form(text: str) -> str:
 
 
 def _strip_prologue(text: str) -> str:
-    body = _OPAQUE.sub(" ", text)
+    body = blank_opaque(text)
     return re.sub(r"^\s*((PREFIX\s+[\w-]*:\s*|BASE\s*)\s*)+", "", body, flags=re.IGNORECASE)
 
 

@@ -44,6 +44,7 @@ from pyoxigraph import (
 
 from .answer import BYTES_PER_ROW, write_answer
 from .errors import ConfigError, QuerySyntaxError, RemoteFailed
+from .query_service import blank_opaque, query_form
 from .workers import Answer, Job, QueryTimeout, ResultTooLarge, WorkerFailed
 
 JSON_RESULTS = "application/sparql-results+json"
@@ -71,15 +72,12 @@ class RemoteEndpoints:
         return cls(query, store)
 
 
-_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
-
-
 def bind_values(text: str, substitutions: Sequence[tuple[Any, Any]]) -> str:
     """``text`` with each (Variable, term) pair bound by a VALUES block opening its WHERE
     clause, so the bindings are in scope for the FILTERs of that group, as with substitution."""
     if not substitutions:
         return text
-    blanked = _OPAQUE.sub(lambda m: " " * len(m.group()), text)
+    blanked = blank_opaque(text)
     where = re.search(r"\bWHERE\s*\{", blanked, re.IGNORECASE) or re.search(r"\{", blanked)
     if where is None:
         raise QuerySyntaxError("the query has no WHERE clause to bind parameters in")
@@ -97,8 +95,6 @@ class RemoteRunner:
         self.session = requests.Session()
 
     def run(self, job: Job) -> Answer:
-        from .query_service import query_form  # checked already; parsing again costs microseconds
-
         form = query_form(job.query)
         graph = form in ("CONSTRUCT", "DESCRIBE")
         body = self.fetch(bind_values(job.query, job.substitutions), graph, job.default_graph, job.named_graphs, job.max_rows * BYTES_PER_ROW)
@@ -156,8 +152,6 @@ class RemoteStore:
         self.runner = runner
 
     def query(self, text: str, **options: Any) -> QuerySolutions | QueryBoolean | Iterator[Triple]:
-        from .query_service import query_form
-
         if options.get("prefixes"):
             text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in options["prefixes"].items()) + text
         substitutions = list((options.get("substitutions") or {}).items())
