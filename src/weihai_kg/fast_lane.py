@@ -21,8 +21,7 @@ from typing import Any
 from pyoxigraph import Store
 
 from .answer import answer_job
-from .errors import QuerySyntaxError
-from .workers import Answer, ResultTooLarge
+from .workers import Answer, unpack
 
 _IRI = r"<[^<>\"{}|^`\\\s]*>"
 _PNAME = r"(?:[A-Za-z][\w-]*)?:[\w-]*(?:\.[\w-]+)*"
@@ -55,7 +54,4 @@ def bounded(text: str) -> bool:
 
 def answer_here(store: Store, job: Any) -> Answer:
     """Answer a bounded query on this process's read-only store, as a worker would."""
-    reply = answer_job(store, job)
-    if reply[0] == "ok":
-        return Answer(reply[1], reply[2], reply[3])
-    raise {"syntax": QuerySyntaxError, "too-large": ResultTooLarge}[reply[0]](reply[1])
+    return unpack(answer_job(store, job))

@@ -45,7 +45,7 @@ from pyoxigraph import (
 from .answer import BYTES_PER_ROW, write_answer
 from .errors import ConfigError, QuerySyntaxError, RemoteFailed
 from .query_service import blank_opaque, query_form
-from .workers import Answer, Job, QueryTimeout, ResultTooLarge, WorkerFailed
+from .workers import Answer, Job, QueryTimeout, ResultTooLarge, WorkerFailed, unpack
 
 JSON_RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
@@ -104,10 +104,7 @@ class RemoteRunner:
                 return [q.triple for q in parse(body, format=RdfFormat.N_TRIPLES)]
             return parse_query_results(body, format=QueryResultsFormat.JSON)
 
-        reply = write_answer(parsed(), job, parsed)
-        if reply[0] == "ok":
-            return Answer(reply[1], reply[2], reply[3])
-        raise ResultTooLarge(reply[1])
+        return unpack(write_answer(parsed(), job, parsed))
 
     def fetch(self, text: str, graph: bool, default_graph: Sequence[str] = (), named_graphs: Sequence[str] = (), max_bytes: int = 0) -> bytes:
         data: dict[str, Any] = {"query": text}

@@ -138,7 +138,7 @@ class WorkerPool:
             self._replace(worker)
             raise WorkerFailed(f"a query worker failed: {e}") from e
         self._idle.put(worker)
-        return _unpack(reply)
+        return unpack(reply)
 
     def close(self) -> None:
         with self._lock:
@@ -148,7 +148,8 @@ class WorkerPool:
             worker.stop()
 
 
-def _unpack(reply: Any) -> Answer:
+def unpack(reply: Any) -> Answer:
+    """An ``answer_job`` reply as an Answer, or the error it reports, raised."""
     kind = reply[0]
     if kind == "ok":
         return Answer(reply[1], reply[2], reply[3])
