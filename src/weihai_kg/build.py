@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import rdflib
 from pyoxigraph import Store
 
 from .remote import Published, RemoteEndpoints, publish
@@ -33,20 +34,36 @@ def build(
     was and the new directory is removed.
     """
     shapes = load_shapes(paths.shapes_files())  # broken shapes fail before anything is written
-    files = source_files(paths)
 
     def fill(store: Store) -> None:
-        started = time.perf_counter()
-        progress(f"loading {len(files)} files from {paths.ontology_dir} and {paths.data_dir}")
-        counts = load_with_union(store, files)
-        store.flush()
-        store.optimize()  # compacted first: the shapes' queries then run several times faster
-        progress(f"loaded in {time.perf_counter() - started:.1f} s; validating against {paths.shapes_dir} ({engine})")
-        started = time.perf_counter()
-        require_conformance(validate_loaded(store, counts, shapes, data_files_for_locating(paths), engine))
-        progress(f"valid ({time.perf_counter() - started:.1f} s); writing the store to {store_path}")
+        load_and_validate(store, paths, shapes, progress, engine, compact=True)
+        progress(f"writing the store to {store_path}")
 
     return write_store(fill, store_path, source_digest(paths))
+
+
+def load_and_validate(
+    store: Store,
+    paths: ProjectPaths,
+    shapes: rdflib.Graph,
+    progress: Callable[[str], None],
+    engine: str,
+    compact: bool = False,
+) -> None:
+    """Stream the sources into ``store`` (with the union) and validate them there; raises
+    ValidationFailed when they do not conform. ``compact`` optimizes an on-disk store first:
+    the shapes' queries then run several times faster."""
+    files = source_files(paths)
+    started = time.perf_counter()
+    progress(f"loading {len(files)} files from {paths.ontology_dir} and {paths.data_dir}")
+    counts = load_with_union(store, files)
+    if compact:
+        store.flush()
+        store.optimize()
+    progress(f"loaded in {time.perf_counter() - started:.1f} s; validating against {paths.shapes_dir} ({engine})")
+    started = time.perf_counter()
+    require_conformance(validate_loaded(store, counts, shapes, data_files_for_locating(paths), engine))
+    progress(f"valid ({time.perf_counter() - started:.1f} s)")
 
 
 def build_remote(
@@ -59,11 +76,7 @@ def build_remote(
 
     Nothing is sent unless the data conforms; raises as ``build`` does, or RemoteFailed.
     """
-    shapes = load_shapes(paths.shapes_files())
-    store = Store()
-    progress(f"loading {paths.ontology_dir} and {paths.data_dir} into memory")
-    counts = load_with_union(store, source_files(paths))
-    progress(f"validating against {paths.shapes_dir} ({engine})")
-    require_conformance(validate_loaded(store, counts, shapes, data_files_for_locating(paths), engine))
+    store = Store()  # in memory
+    load_and_validate(store, paths, load_shapes(paths.shapes_files()), progress, engine)
     progress(f"publishing to {endpoints.store} (Graph Store Protocol)")
     return publish(store, endpoints)

@@ -209,7 +209,7 @@ def publish(store: Store, endpoints: RemoteEndpoints, timeout: float = 300) -> P
     if endpoints.store is None:
         raise ConfigError(f"{endpoints.query}: give the Graph Store Protocol URL too (--remote-store)")
     session = requests.Session()
-    graphs = sorted({q.graph_name.value for q in store.quads_for_pattern(None, None, None, None) if isinstance(q.graph_name, NamedNode)})
+    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode))
     try:
         for iri in graphs:
             triples = [q.triple for q in store.quads_for_pattern(None, None, None, NamedNode(iri))]
