@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 
@@ -44,6 +44,16 @@ class ResultCache:
             self._items.move_to_end((self.build_id, key))
             self.hits += 1
             return found
+
+    def fetch(self, key: Hashable, compute: Callable[[], Cached]) -> tuple[Cached, bool]:
+        """The answer for ``key`` and whether it was kept; computed and kept on a miss.
+        Errors raised by ``compute`` propagate and are not kept."""
+        found = self.get(key)
+        if found is not None:
+            return found, True
+        found = compute()
+        self.put(key, found)
+        return found, False
 
     def put(self, key: Hashable, value: Cached) -> None:
         size = len(value.body)

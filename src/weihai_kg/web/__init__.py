@@ -16,6 +16,7 @@ from ..query_service import Limits
 from ..serving import Serving
 from ..store import DEFAULT_STORE, ENV_STORE
 from . import admin, api, dataset, errors, exports, home, pages, sparql, state, views
+from .direct import DirectSparql
 
 DEFAULTS: dict[str, Any] = {
     "STORE": os.environ.get(ENV_STORE, str(DEFAULT_STORE)),
@@ -32,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "RESULT_CACHE": "named",  # what answers are cached per build: named (queries and pages), all (+ /sparql), off
     "RESULT_CACHE_BYTES": 64 * 1024 * 1024,  # bound on the cached bodies, per served build
     "REMOTE": "",  # a SPARQL query URL: answer from that server instead of the embedded store
+    "DIRECT_SPARQL": True,  # plain /sparql requests answered before Flask (web/direct.py); False: all through Flask
 }
 CACHE_MODES = ("named", "all", "off")
 
@@ -83,7 +85,22 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.add_template_filter(pages.local_url, "local_url")
     app.register_blueprint(home.bp)
     app.after_request(_headers)
+    if _flag(app.config["DIRECT_SPARQL"]):
+        app.wsgi_app = DirectSparql(  # type: ignore[method-assign]
+            app.wsgi_app,
+            app.extensions["kg"]["serving"],
+            int(app.config["MAX_CONTENT_LENGTH"]),
+            app.config["RESULT_CACHE"] == "all",
+            lambda error: _headers(errors.kg_error(error)),
+        )
     return app
+
+
+def _flag(value: Any) -> bool:
+    """A boolean setting, given in code or as an environment variable's text."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)
 
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"

@@ -51,7 +51,7 @@ def plain(message: str, status: int, headers: dict[str, str] | None = None) -> R
     return response
 
 
-def _kg_error(error: KgError) -> Response:
+def kg_error(error: KgError) -> Response:
     status = next((code for cls, code in STATUS.items() if isinstance(error, cls)), 500)
     if status >= 500:
         log.error("%s: %s", type(error).__name__, error)
@@ -71,6 +71,6 @@ def _unexpected(error: Exception) -> Response:
 
 
 def register(app: Flask) -> None:
-    app.register_error_handler(KgError, _kg_error)
+    app.register_error_handler(KgError, kg_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

@@ -1,4 +1,5 @@
-"""``/sparql``: the SPARQL 1.1 Protocol query operation, read-only."""
+"""``/sparql``: the SPARQL 1.1 Protocol query operation, read-only. Plain requests (only a
+query) are answered before Flask by ``direct.py``, with the same rules; this view has the rest."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from ..result_cache import Cached
 from . import protocol, state
 from .conneg import negotiate
 from .description import service_description
+from .direct import cache_key, content_type
 from .errors import BadRequest
 
 bp = Blueprint("sparql", __name__)
@@ -43,12 +45,9 @@ def sparql() -> Response:
         answer = service().answer(text, fmt.key, default_graph, named_graphs, client=request.remote_addr or "")
         return Cached(answer.body, fmt.media_type)
 
-    if state.cache_sparql():
-        response = state.cached(("sparql", text, fmt.key, default_graph, named_graphs), compute)
-    else:
-        response = Response(compute().body, mimetype=fmt.media_type)
-    if fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+json", "+xml", "/trig")):
-        response.mimetype_params["charset"] = "utf-8"
+    cache = state.cache_sparql()
+    response = state.cached(cache_key(text, fmt, default_graph, named_graphs), compute) if cache else Response(compute().body)
+    response.headers["Content-Type"] = content_type(fmt)
     response.headers["Vary"] = "Accept"
     if req.format:  # links show the result; ?download=1 (the query page's button) saves it
         disposition = "attachment" if request.args.get("download") else "inline"

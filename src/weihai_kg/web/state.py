@@ -53,16 +53,9 @@ def queries() -> dict[str, NamedQuery]:
 def cached(key: Hashable, compute: Callable[[], Cached], headers: dict[str, str] | None = None) -> Response:
     """The answer for ``key`` from this build's result cache, computed (and kept) on a miss;
     ``X-Cache`` tells which. Errors raised by ``compute`` are not kept."""
-    cache = snapshot().results
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.put(key, found)
-        status = "miss"
-    else:
-        status = "hit"
+    found, hit = snapshot().results.fetch(key, compute)
     response = Response(found.body, mimetype=found.media_type, headers=headers)
-    response.headers["X-Cache"] = status
+    response.headers["X-Cache"] = "hit" if hit else "miss"
     return response
 
 
