@@ -70,6 +70,20 @@ def rdflib_server(dump: Path) -> Iterator[str]:
         yield url
 
 
+@contextmanager
+def minimal_endpoint(store: Path, workers: str = "2", threads: str = "8") -> Iterator[str]:
+    """``bench/minimal_endpoint.py`` (no checks, no limits) under granian on ``store``;
+    yields its query URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/sparql"
+    command = [
+        str(BIN / "granian"), "--interface", "wsgi", "--workers", workers, "--blocking-threads", threads,
+        "--host", "127.0.0.1", "--port", str(port), "--no-ws", "--working-dir", str(ROOT / "bench"), "minimal_endpoint:app",
+    ]  # fmt: skip
+    with running_process(command, f"{url}?query=ASK%7B%7D", env={"WEIHAI_KG_STORE": str(store.resolve())}):
+        yield url
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True, help="a weihai-kg store (the build/store link)")

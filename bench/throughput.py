@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import load  # noqa: E402
-from references import dump_store, oxigraph_load, oxigraph_reference, rdflib_server  # noqa: E402
+from references import dump_store, minimal_endpoint, oxigraph_load, oxigraph_reference, rdflib_server  # noqa: E402
 from tests.server import running_server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -126,6 +126,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rdflib", action="store_true", help="also measure rdflib-endpoint")
+    parser.add_argument("--minimal", action="store_true", help="also measure bench/minimal_endpoint.py: the floor of a Python request path")
     parser.add_argument("--cache", choices=["named", "all", "off"], default="named")
     parser.add_argument("--cache-mib", type=int, default=64, help="bound of the result cache (WEIHAI_KG_RESULT_CACHE_BYTES) in MiB")
     parser.add_argument("--workers", default="2", help="gunicorn worker processes of weihai-kg")
@@ -148,6 +149,8 @@ def main() -> int:
         endpoints["oxigraph"] = stack.enter_context(oxigraph_reference(location))
         if args.rdflib:
             endpoints["rdflib"] = stack.enter_context(rdflib_server(dump))
+        if args.minimal:
+            endpoints["minimal"] = stack.enter_context(minimal_endpoint(store, args.workers, args.threads))
         pids = {name: listening_pid(url) for name, url in endpoints.items()}
         mix = load.build_mix(args.mix, endpoints["weihai-kg"], 7)
         problems = load.check_answers(endpoints, mix)

@@ -27,13 +27,13 @@ PLANS = "PREFIX wh: <https://w3id.org/weihai-kg/ontology#> SELECT ?plan WHERE { 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote"])
+@pytest.fixture(scope="module", params=["embedded", "remote", "gunicorn"])
 def base(request: pytest.FixtureRequest, built: tuple[Path, BuildInfo]) -> Iterator[str]:
-    """The same server over the embedded store, and over a real Oxigraph server (remote mode):
-    every test here runs against both."""
+    """The same server over the embedded store, over a real Oxigraph server (remote mode),
+    and over the embedded store under the other WSGI server: every test here runs against all three."""
     env = {"WEIHAI_KG_MAX_ROWS": "3000", "WEIHAI_KG_MAX_QUERY_CHARS": "4000", "WEIHAI_KG_MAX_CONTENT_LENGTH": "20000"}
-    remote = ["--remote", request.getfixturevalue("remote_store")] if request.param == "remote" else []
-    with running_server(built[0], "--timeout", "2", "--query-workers", "2", *remote, env=env) as url:
+    mode = {"embedded": [], "remote": ["--remote", request.getfixturevalue("remote_store")], "gunicorn": ["--server", "gunicorn"]}[request.param]
+    with running_server(built[0], "--timeout", "2", "--query-workers", "2", *mode, env=env) as url:
         yield url
 
 

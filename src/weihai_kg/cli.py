@@ -108,7 +108,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         overrides["QUERY_TIMEOUT"] = args.timeout
     if args.query_workers is not None:
         overrides["QUERY_WORKERS"] = args.query_workers
-    serve(args.host, args.port, args.workers, args.threads, overrides, args.access_log)
+    serve(args.host, args.port, args.workers, args.threads, overrides, args.access_log, args.server)
     return 0
 
 
@@ -204,12 +204,13 @@ def make_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", default="table", choices=["table", *SOLUTIONS, *GRAPHS])
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a query parameter")
     q.set_defaults(func=cmd_query)
-    s = command("serve", "serve the store over HTTP (SPARQL 1.1 Protocol) under gunicorn")
+    s = command("serve", "serve the store over HTTP (SPARQL 1.1 Protocol) under granian or gunicorn")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (default 1)")
-    s.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
-    s.add_argument("--query-workers", type=int, help="query processes per gunicorn worker (default 3, or $WEIHAI_KG_QUERY_WORKERS)")
+    s.add_argument("--server", default="granian", choices=["granian", "gunicorn"], help="the WSGI server (default granian: HTTP in Rust, the faster)")
+    s.add_argument("--workers", type=int, default=1, help="web worker processes (default 1)")
+    s.add_argument("--threads", type=int, default=8, help="threads per web worker (default 8)")
+    s.add_argument("--query-workers", type=int, help="query processes per web worker (default 3, or $WEIHAI_KG_QUERY_WORKERS)")
     s.add_argument("--timeout", type=float, help="seconds a query may run (default 10, or $WEIHAI_KG_QUERY_TIMEOUT)")
     s.add_argument("--access-log", default="-", metavar="FILE", help="where to log each request: a file, - (standard output; default) or off")
     s.add_argument("--remote", metavar="QUERY_URL", help="answer from this SPARQL server instead of the embedded store (or $WEIHAI_KG_REMOTE)")

@@ -8,11 +8,16 @@ and replaced; other queries keep running in the other workers meanwhile.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import logging
 import multiprocessing
 import os
 import queue
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -79,6 +84,11 @@ class Answer:
 class _Worker:
     def __init__(self, store_path: Path) -> None:
         ctx = _context()
+        if ctx is _FORK:
+            # The child shares the parent's memory until it writes to it, and Python's cycle
+            # collector writes to every object it visits: frozen objects are left out of its
+            # collections, so they are not copied into each worker by the first full one.
+            gc.freeze()
         self.conn, child = ctx.Pipe()
         # Registered before the fork, so the child closes this end too: the worker must see
         # the pipe close (and exit) when the server process ends, however it ends.
@@ -168,9 +178,28 @@ def _serve(store_path: str, conn: Connection) -> None:
     from .answer import answer_job
 
     store = Store.read_only(store_path)
+    give_back = _memory_trimmer()
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        started = time.monotonic()
         conn.send(answer_job(store, job))
+        if time.monotonic() - started > HEAVY_SECONDS:
+            give_back()
+
+
+HEAVY_SECONDS = 0.05  # a query this long may have sorted or grouped much: give its memory back
+
+
+def _memory_trimmer() -> Callable[[], object]:
+    """glibc's ``malloc_trim(0)``: memory a heavy query freed stays in the allocator's arenas
+    (pyoxigraph allocates through it too) and would keep an idle worker at that query's peak.
+    A no-op where the C library has no such call."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim: Callable[[int], object] = libc.malloc_trim
+    except (OSError, AttributeError):
+        return lambda: None
+    return lambda: trim(0)

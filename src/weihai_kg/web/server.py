@@ -1,11 +1,16 @@
-"""Serving the application under gunicorn (never Flask's development server)."""
+"""Serving the application under a production WSGI server (never Flask's development server):
+granian (HTTP in Rust; the default) or gunicorn (gthread)."""
 
 from __future__ import annotations
 
+import logging
+import os
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+
+ACCESS_FORMAT = '%(addr)s - - [%(time)s] "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).3fms'
 
 
 class KgServer(BaseApplication):  # type: ignore[misc]
@@ -27,7 +32,14 @@ class KgServer(BaseApplication):  # type: ignore[misc]
         return create_app(self.overrides)
 
 
-def serve(host: str, port: int, workers: int, threads: int, overrides: dict[str, Any], access_log: str = "-") -> None:
+def serve(host: str, port: int, workers: int, threads: int, overrides: dict[str, Any], access_log: str = "-", server: str = "granian") -> None:
+    if server == "gunicorn":
+        _gunicorn(host, port, workers, threads, overrides, access_log)
+    else:
+        _granian(host, port, workers, threads, overrides, access_log)
+
+
+def _gunicorn(host: str, port: int, workers: int, threads: int, overrides: dict[str, Any], access_log: str) -> None:
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -41,3 +53,51 @@ def serve(host: str, port: int, workers: int, threads: int, overrides: dict[str,
         "control_socket_disable": True,  # one fixed socket path would clash between instances
     }
     KgServer(overrides, options).run()
+
+
+class NoThreadCountWarning(logging.Filter):
+    """Drops granian's warning that more threads than twice the cores is "quite high": it
+    assumes threads that compute in Python, and most of ours wait on a query worker."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Configuration allows spawning up to")
+
+
+def _granian(host: str, port: int, workers: int, threads: int, overrides: dict[str, Any], access_log: str) -> None:
+    """granian parses HTTP in Rust and calls the app from ``threads`` threads per worker
+    process. Its workers are new interpreters that build the app with ``create_app()``, which
+    reads ``WEIHAI_KG_*`` variables: the overrides travel that way."""
+    from granian.constants import Interfaces
+    from granian.server import Server
+
+    for key, value in overrides.items():
+        os.environ[f"WEIHAI_KG_{key}"] = str(value)
+    handler: dict[str, Any] = {"formatter": "access", "class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
+    if access_log not in ("-", "off"):
+        handler = {"formatter": "access", "class": "logging.FileHandler", "filename": access_log}
+    logging_config = {
+        "filters": {"threads": {"()": NoThreadCountWarning}},
+        "formatters": {
+            "generic": {"()": "logging.Formatter", "fmt": "[%(levelname)s] %(message)s"},
+            "access": {"()": "logging.Formatter", "fmt": "%(message)s"},
+        },
+        "handlers": {
+            "console": {"formatter": "generic", "class": "logging.StreamHandler", "stream": "ext://sys.stderr", "filters": ["threads"]},
+            "access": handler,
+        },
+    }
+    Server(
+        "weihai_kg.web:create_app",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        factory=True,
+        websockets=False,
+        log_dictconfig=logging_config,
+        log_access=access_log != "off",
+        log_access_format=ACCESS_FORMAT,
+        respawn_failed_workers=True,
+        workers_kill_timeout=10,
+    ).serve()
