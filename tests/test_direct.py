@@ -159,3 +159,14 @@ def test_the_direct_path_can_be_switched_off(built: tuple[Path, Any], value: obj
         assert not isinstance(app.wsgi_app, DirectSparql)
     finally:
         app.extensions["kg"]["serving"].close()
+
+
+def test_an_unexpected_failure_is_the_same_logged_500_both_ways(apps: dict[bool, Flask], monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    for app in apps.values():
+        monkeypatch.setattr(app.extensions["kg"]["serving"].current.service, "answer", broken)
+    direct, through_flask = (send(apps[flag], "GET", {"query": JOIN}, None, None) for flag in (True, False))
+    assert seen(direct) == seen(through_flask)
+    assert direct.status_code == 500 and b"disk on fire" not in direct.get_data()

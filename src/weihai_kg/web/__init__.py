@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, Response
 
-from ..errors import ConfigError
+from ..errors import ConfigError, KgError
 from ..queries import load_queries
 from ..query_service import Limits
 from ..serving import Serving
@@ -91,7 +91,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             app.extensions["kg"]["serving"],
             int(app.config["MAX_CONTENT_LENGTH"]),
             app.config["RESULT_CACHE"] == "all",
-            lambda error: _headers(errors.kg_error(error)),
+            lambda error: _headers(errors.kg_error(error) if isinstance(error, KgError) else errors.unexpected(error)),
         )
     return app
 

@@ -61,10 +61,11 @@ def cache_key(text: str, fmt: formats.Format, default_graph: tuple[str, ...] = (
 class DirectSparql:
     """WSGI middleware: plain /sparql requests answered here, everything else by ``app``.
 
-    ``error`` turns a KgError into a WSGI response exactly as the Flask app's error handler
-    does; ``cache_sparql`` says whether /sparql answers go in the result cache."""
+    ``error`` turns an exception into a WSGI response exactly as the Flask app's error
+    handlers do (a KgError by its status, anything else a logged 500); ``cache_sparql`` says
+    whether /sparql answers go in the result cache."""
 
-    def __init__(self, app: WsgiApp, serving: Serving, max_body: int, cache_sparql: bool, error: Callable[[KgError], WsgiApp]) -> None:
+    def __init__(self, app: WsgiApp, serving: Serving, max_body: int, cache_sparql: bool, error: Callable[[Exception], WsgiApp]) -> None:
         self.app = app
         self.serving = serving
         self.max_body = max_body
@@ -79,7 +80,7 @@ class DirectSparql:
             return self.app(environ, start_response)
         try:
             status, headers, body = self._answer(text, environ)
-        except KgError as e:
+        except Exception as e:  # rendered (and logged) as the Flask app would
             return self.error(e)(environ, start_response)
         start_response(status, headers)
         return [body]

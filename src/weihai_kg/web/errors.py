@@ -65,7 +65,7 @@ def _http_error(error: HTTPException) -> Response:
     return plain(f"{error.code} {error.name}: {error.description}", error.code or 500, headers)
 
 
-def _unexpected(error: Exception) -> Response:
+def unexpected(error: Exception) -> Response:
     log.exception("unexpected error")
     return plain("500 Internal Server Error: the server failed; the error was logged", 500)
 
@@ -73,4 +73,4 @@ def _unexpected(error: Exception) -> Response:
 def register(app: Flask) -> None:
     app.register_error_handler(KgError, kg_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(Exception, _unexpected)
+    app.register_error_handler(Exception, unexpected)
