@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from weihai_kg.store import BuildInfo
 from weihai_kg.workers import Job, WorkerFailed, WorkerPool
 
@@ -109,3 +111,41 @@ def test_memory_trimmer_is_glibc_malloc_trim() -> None:
     from weihai_kg.workers import _memory_trimmer
 
     assert _memory_trimmer()() in (0, 1)
+
+
+@pytest.mark.parametrize("server", ["granian", "gunicorn"])
+def test_a_stopped_server_exits_at_once_with_its_workers(built: tuple[Path, BuildInfo], server: str) -> None:
+    """SIGTERM to the server's main process stops it and every query worker in well under a
+    second: forked workers do not keep the web server's signal handlers, which would make
+    them ignore the stop and keep their parent waiting until its kill timeout (10 s)."""
+    import os
+    import signal
+
+    import requests
+
+    from .server import free_port
+
+    port = free_port()
+    command = [sys.executable, "-m", "weihai_kg", "serve", "--store", str(built[0]), "--port", str(port), "--server", server, "--query-workers", "2"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": COUNT}, timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        pids = _tree(proc.pid)
+        assert len(pids) >= 4  # main, web worker, two query workers
+        started = time.monotonic()
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+        while time.monotonic() - started < 15 and any(_alive(pid) for pid in pids):
+            time.sleep(0.05)
+        assert not [pid for pid in pids if _alive(pid)]
+        assert time.monotonic() - started < 3
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

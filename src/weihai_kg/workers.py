@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -171,6 +172,11 @@ def _serve(store_path: str, conn: Connection) -> None:
     """The worker's loop: open the store once, then answer jobs until the pipe closes."""
     from pyoxigraph import Store
 
+    # A forked worker inherits the web server's handlers, which only note a stop request: the
+    # worker would then ignore the SIGTERM its parent sends on the way out, and the parent
+    # would wait for it until its kill timeout. Stopping is all these signals should do here.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     for inherited in list(_PARENT_ENDS):  # a forked child holds its siblings' pipe ends:
         inherited.close()  # close them, so that a dead worker's pipe reads as closed
     _PARENT_ENDS.clear()
