@@ -149,3 +149,44 @@ def test_a_stopped_server_exits_at_once_with_its_workers(built: tuple[Path, Buil
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+@pytest.mark.parametrize("server", ["granian", "gunicorn"])
+def test_a_killed_web_worker_is_replaced_and_its_query_workers_go(built: tuple[Path, BuildInfo], server: str) -> None:
+    """A web worker that dies (here: SIGKILL) is replaced by the server and answers resume;
+    the dead worker's query workers see their pipe close and exit instead of lingering."""
+    import os
+    import signal
+
+    import requests
+
+    from .server import running_server
+
+    with running_server(built[0], "--server", server, "--query-workers", "2", "--access-log", "off") as base:
+        port = int(base.rsplit(":", 1)[1])
+        main = next(int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p) and _is_root(p))
+        worker = int(Path(f"/proc/{main}/task/{main}/children").read_text().split()[0])
+        doomed = _tree(worker)
+        assert len(doomed) >= 3  # the web worker and its two query workers
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 15
+        answered = False
+        while time.monotonic() < deadline and not answered:
+            try:
+                answered = requests.get(base + "/sparql", params={"query": COUNT}, timeout=5).status_code == 200
+            except requests.RequestException:
+                time.sleep(0.1)
+        assert answered
+        while time.monotonic() < deadline and any(_alive(pid) for pid in doomed):
+            time.sleep(0.1)
+        assert not [pid for pid in doomed if _alive(pid)]
+        assert worker not in _tree(main)
+
+
+def _is_root(proc: Path) -> bool:
+    """Whether this process's parent is not itself a weihai-kg server (the main process)."""
+    try:
+        parent = Path(f"/proc/{(proc / 'stat').read_text().rsplit(')', 1)[1].split()[1]}")
+    except OSError:
+        return False
+    return "weihai_kg\x00serve" not in _cmdline(parent)
