@@ -9,7 +9,9 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pyoxigraph import RdfFormat
@@ -154,3 +156,21 @@ def test_cli_offers_the_validation_engines_there_are() -> None:
     from weihai_kg import cli, validate
 
     assert cli.ENGINES == validate.ENGINES
+
+
+@pytest.mark.parametrize("server", ["granian", "gunicorn"])
+def test_access_log_to_a_file(built: tuple[Path, Any], tmp_path: Path, server: str) -> None:
+    """``serve --access-log FILE`` writes one line per request there, under either server."""
+    import requests
+
+    from .server import running_server
+
+    log = tmp_path / f"{server}.log"
+    with running_server(built[0], "--server", server, "--access-log", str(log)) as base:
+        assert requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=10).status_code == 200
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "GET /sparql" not in (log.read_text() if log.exists() else ""):
+            time.sleep(0.1)
+    lines = log.read_text().splitlines()
+    assert any("GET /sparql" in line and " 200 " in line for line in lines), lines
+    assert any("GET /healthz" in line for line in lines)  # the readiness checks, logged too

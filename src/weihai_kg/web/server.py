@@ -10,6 +10,8 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+# granian's access log line: the path without its query string, which for GET /sparql is the
+# whole query (up to the length limit) and would make each line as long as the query.
 ACCESS_FORMAT = '%(addr)s - - [%(time)s] "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).3fms'
 
 
