@@ -15,7 +15,6 @@ before.
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
@@ -29,8 +28,6 @@ from ..result_cache import Cached
 from ..serving import Serving
 from . import protocol
 from .conneg import negotiate
-
-log = logging.getLogger(__name__)
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]

@@ -67,7 +67,7 @@ class NoThreadCountWarning(logging.Filter):
 
 def _granian(host: str, port: int, workers: int, threads: int, overrides: dict[str, Any], access_log: str) -> None:
     """granian parses HTTP in Rust and calls the app from ``threads`` threads per worker
-    process. Its workers are new interpreters that build the app with ``create_app()``, which
+    process. Each worker builds the app by calling ``create_app()`` with no arguments, which
     reads ``WEIHAI_KG_*`` variables: the overrides travel that way."""
     from granian.constants import Interfaces
     from granian.server import Server
