@@ -174,3 +174,18 @@ def test_access_log_to_a_file(built: tuple[Path, Any], tmp_path: Path, server: s
     lines = log.read_text().splitlines()
     assert any("GET /sparql" in line and " 200 " in line for line in lines), lines
     assert any("GET /healthz" in line for line in lines)  # the readiness checks, logged too
+
+
+def test_serve_overrides_reach_granian_workers_with_their_types(monkeypatch: pytest.MonkeyPatch) -> None:
+    """granian's workers read the CLI's overrides back from WEIHAI_KG_* variables: a path
+    that looks like a number stays a path, a timeout stays a number."""
+    from weihai_kg.web.server import environment
+
+    overrides = {"STORE": "2024", "QUERY_DIR": "queries", "QUERY_TIMEOUT": 2.5, "QUERY_WORKERS": 2}
+    for name, value in environment(overrides).items():
+        monkeypatch.setenv(name, value)
+    from flask import Flask
+
+    app = Flask("probe")
+    app.config.from_prefixed_env("WEIHAI_KG")
+    assert {key: app.config[key] for key in overrides} == overrides

@@ -3,6 +3,7 @@ granian (HTTP in Rust; the default) or gunicorn (gthread)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from typing import Any
@@ -57,6 +58,13 @@ def _gunicorn(host: str, port: int, workers: int, threads: int, overrides: dict[
     KgServer(overrides, options).run()
 
 
+def environment(overrides: dict[str, Any]) -> dict[str, str]:
+    """The overrides as ``WEIHAI_KG_*`` variables. Flask reads such variables as JSON where
+    they parse as JSON, so each value is written as JSON: a store path like ``2024`` stays a
+    string, a timeout stays a number."""
+    return {f"WEIHAI_KG_{key}": json.dumps(value) for key, value in overrides.items()}
+
+
 class NoThreadCountWarning(logging.Filter):
     """Drops granian's warning that more threads than twice the cores is "quite high": it
     assumes threads that compute in Python, and most of ours wait on a query worker."""
@@ -72,8 +80,7 @@ def _granian(host: str, port: int, workers: int, threads: int, overrides: dict[s
     from granian.constants import Interfaces
     from granian.server import Server
 
-    for key, value in overrides.items():
-        os.environ[f"WEIHAI_KG_{key}"] = str(value)
+    os.environ.update(environment(overrides))
     handler: dict[str, Any] = {"formatter": "access", "class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
     if access_log not in ("-", "off"):
         handler = {"formatter": "access", "class": "logging.FileHandler", "filename": access_log}
