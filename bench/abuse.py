@@ -1,8 +1,8 @@
 """Abuse cases against a real server, each with a well-behaved client on another loopback
 address measuring its latency meanwhile; prints the Markdown table kept in the README.
 
-    .venv/bin/python bench/abuse.py                 # starts its own server (timeout 10 s, 3 query workers)
-    .venv/bin/python bench/abuse.py --url http://127.0.0.1:8000
+    .venv/bin/python -m bench.abuse                 # starts its own server (timeout 10 s, 3 query workers)
+    .venv/bin/python -m bench.abuse --url http://127.0.0.1:8000
 """
 
 from __future__ import annotations
@@ -11,10 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.abuse import (  # noqa: E402
+from tests.abuse import (
     CARTESIAN,
     CYCLIC_PATH,
     HUGE_LITERAL,
@@ -26,7 +23,9 @@ from tests.abuse import (  # noqa: E402
     run_case,
     slow_bodies,
 )
-from tests.server import running_server  # noqa: E402
+from tests.server import running_server
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def cases() -> list[tuple[str, object]]:

@@ -1,6 +1,6 @@
 """Build time, validation time and peak memory at one size, against ``oxigraph load``.
 
-    .venv/bin/python bench/build.py --triples 1000000
+    .venv/bin/python -m bench.build --triples 1000000
 
 Generates the data (bench/generate.py) unless present, then times, each in its own process
 with its peak memory (``/usr/bin/time``-style, from ``wait4``): ``weihai-kg validate``;
@@ -19,11 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT / "bench"))
+from bench.references import dump_store
 
-from references import dump_store  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
+BIN = Path(sys.executable).parent
 
 
 def timed(command: list[str]) -> tuple[float, float, str]:

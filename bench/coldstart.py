@@ -1,6 +1,6 @@
 """Cold start: from launching the server to its first answer, on a built store.
 
-    .venv/bin/python bench/coldstart.py --triples 1000000 --repeat 5
+    .venv/bin/python -m bench.coldstart --triples 1000000 --repeat 5
 
 Launches ``weihai-kg serve`` (and ``oxigraph serve-read-only`` on the same quads, for
 comparison) on 127.0.0.1, asks one SPARQL query every 5 ms from the moment of launch, and
@@ -19,14 +19,14 @@ import time
 from pathlib import Path
 
 import requests
+from tests.server import free_port
+
+from bench.throughput import prepared
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from tests.server import free_port  # noqa: E402
-from throughput import prepared  # noqa: E402
+BIN = Path(sys.executable).parent
+
 
 QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/weihai-kg/ontology#Plan> }"
 

@@ -2,8 +2,8 @@
 named queries, counting statuses; any undocumented status, stack trace, long error body or
 request slower than the time limit plus slack is a finding.
 
-    .venv/bin/python bench/fuzz.py --examples 5000            # starts its own server on a free port
-    .venv/bin/python bench/fuzz.py --url http://127.0.0.1:8000 --examples 20000
+    .venv/bin/python -m bench.fuzz --examples 5000            # starts its own server on a free port
+    .venv/bin/python -m bench.fuzz --url http://127.0.0.1:8000 --examples 20000
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ from pathlib import Path
 import requests as http
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.fuzzing import DOCUMENTED, Request, edits, mutate, requests
+from tests.server import running_server
+
+from weihai_kg.queries import load_queries
+from weihai_kg.sparql_text import uses_service
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.fuzzing import DOCUMENTED, Request, edits, mutate, requests  # noqa: E402
-from tests.server import running_server  # noqa: E402
-
-from weihai_kg.queries import load_queries  # noqa: E402
-from weihai_kg.query_service import uses_service  # noqa: E402
 
 QUERY_TEXTS = [q.text for q in load_queries(ROOT / "queries").values()]
 

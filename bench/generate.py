@@ -1,6 +1,6 @@
 """Report-like data at any size, in weihai-kg's own ontology, for the benchmarks.
 
-    .venv/bin/python bench/generate.py --triples 1000000 --out build/bench/1m
+    .venv/bin/python -m bench.generate --triples 1000000 --out build/bench/1m
 
 Writes a checkout-shaped folder (``ontology`` and ``shapes`` linked to this checkout,
 ``data/reports.nq`` generated) that ``weihai-kg build --root OUT`` builds and validates like
@@ -26,10 +26,9 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, serialize
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from weihai_kg.sources import ProjectPaths, read_file
 
-from weihai_kg.sources import ProjectPaths, read_file  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BASE = "https://w3id.org/weihai-kg/"
 _PREF_LABEL = "<http://www.w3.org/2004/02/skos/core#prefLabel>"

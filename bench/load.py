@@ -1,6 +1,6 @@
 """Load generator: one query mix against several SPARQL endpoints in one run.
 
-    .venv/bin/python bench/load.py --endpoint weihai=http://127.0.0.1:8000/sparql \\
+    .venv/bin/python -m bench.load --endpoint weihai=http://127.0.0.1:8000/sparql \\
         --endpoint oxigraph=http://127.0.0.1:7878/query --mix full --concurrency 8
 
 First every endpoint answers every query of the mix once and the answers are compared
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+
 
 PREFIXES = """PREFIX wh: <https://w3id.org/weihai-kg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -52,12 +52,7 @@ def named_queries() -> list[Query]:
     for name, query in sorted(load_queries(ROOT / "queries").items()):
         if name.startswith("checks/"):
             continue
-        text = query.text
-        bindings = query.substitutions()
-        if bindings:
-            names = " ".join(f"?{v.value}" for v in bindings)
-            values = " ".join(str(t) for t in bindings.values())
-            text += f"\nVALUES ({names}) {{ ({values}) }}"
+        text = query.bound()  # the parameters' defaults bound the one way weihai-kg binds them
         graph = query.form in ("CONSTRUCT", "DESCRIBE")
         found.append(Query(f"named:{name}", text, graph))
     return found

@@ -1,6 +1,6 @@
 """The reference servers, on the same data as a weihai-kg store.
 
-    .venv/bin/python bench/references.py --store build/bench/1m/store
+    .venv/bin/python -m bench.references --store build/bench/1m/store
 
 Dumps the store's quads (the named graphs and the union default graph, exactly what
 weihai-kg serves), loads them with ``oxigraph load`` (timed) and starts
@@ -20,11 +20,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "src"))
+from tests.server import free_port, oxigraph_server, running_process
 
-from tests.server import free_port, oxigraph_server, running_process  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BIN = Path(sys.executable).parent
 

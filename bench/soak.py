@@ -1,7 +1,7 @@
 """Soak: the named-query mix at concurrency 16 for ten minutes (by default) against a real
 server; fails if any request errs or the server's memory grows past the bound.
 
-    .venv/bin/python bench/soak.py --seconds 600
+    .venv/bin/python -m bench.soak --seconds 600
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tests.server import running_server
+from tests.soak import soak
 
-from tests.server import running_server  # noqa: E402
-from tests.soak import soak  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:

@@ -1,7 +1,7 @@
 """Throughput and latency of weihai-kg against the reference servers, on the same data.
 
-    .venv/bin/python bench/throughput.py --triples 1000000 --mix full --concurrency 8
-    .venv/bin/python bench/throughput.py --triples 2000 --mix full --concurrency 8 --rdflib
+    .venv/bin/python -m bench.throughput --triples 1000000 --mix full --concurrency 8
+    .venv/bin/python -m bench.throughput --triples 2000 --mix full --concurrency 8 --rdflib
 
 Generates and builds the data at that size if needed (``--triples 2000``: the real report
 as it is), copies the built store's quads into an Oxigraph directory with ``oxigraph load``,
@@ -29,14 +29,15 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from tests.server import running_server
 
-import load  # noqa: E402
-from references import dump_store, minimal_endpoint, oxigraph_load, oxigraph_reference, rdflib_server  # noqa: E402
-from tests.server import running_server  # noqa: E402
+from bench import load
+from bench.references import dump_store, minimal_endpoint, oxigraph_load, oxigraph_reference, rdflib_server
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BIN = Path(sys.executable).parent
+
 
 RESULTS = ROOT / "bench" / "results"
 
