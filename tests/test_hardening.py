@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from weihai_kg.faults import BUILD_POINTS
+from weihai_kg.faults import ENV as FAULT_ENV
+
 from .abuse import session_from
 from .server import running_server
 from .test_cli import ROOT, store_digest
@@ -106,17 +109,22 @@ def test_admin_reload_is_off_by_default_and_needs_the_token(checkout: Path) -> N
         assert "Rushan (reloaded)" in after
 
 
-@pytest.mark.parametrize("delay", [0.3, 0.8, 1.2, 1.6, 2.0])
-def test_a_build_killed_midway_leaves_the_store_intact(checkout: Path, delay: float) -> None:
+@pytest.mark.parametrize("moment", BUILD_POINTS)
+def test_a_build_killed_midway_leaves_the_store_intact(checkout: Path, moment: str) -> None:
+    """Killed at each named moment of a build (faults.py): before the switch the old store is
+    served untouched; after it the new build is whole; either way the next build works."""
     before, target = store_digest(checkout / "s" / "store"), (checkout / "s" / "store").resolve()
     rename_rushan(checkout, "Half-built")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "weihai_kg", "build", "--store", "s/store"], cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    killed = subprocess.run(
+        [sys.executable, "-m", "weihai_kg", "build", "--store", "s/store"],
+        cwd=checkout,
+        capture_output=True,
+        env={**os.environ, FAULT_ENV: moment},
+        check=False,
     )
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    assert killed.returncode == -signal.SIGKILL, killed.stderr  # it did die at that moment
     link = checkout / "s" / "store"
+    assert (link.resolve() != target) == (moment == "switched")
     if link.resolve() != target:  # the build got as far as the switch: then it is whole
         assert (
             "Half-built"
@@ -251,7 +259,7 @@ def test_a_reload_that_cannot_open_the_new_build_keeps_serving_the_old(checkout:
         assert serving.reload() is False
         assert serving.current.build_id == old
         snapshot = serving.acquire()
-        assert len(snapshot.opened.store) > 5000  # still answering from the old build
+        assert len(snapshot.store) > 5000  # still answering from the old build
         serving.release(snapshot)
     finally:
         serving.close()

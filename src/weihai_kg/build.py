@@ -5,14 +5,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import rdflib
 from pyoxigraph import Store
 
-from .remote import Published, RemoteEndpoints, publish
+from . import faults
 from .sources import ProjectPaths, load_with_union, source_digest, source_files
 from .store import BuildInfo, write_store
 from .validate import data_files_for_locating, load_shapes, require_conformance, validate_loaded
+
+if TYPE_CHECKING:  # publishing (and requests) loads only for build --remote
+    from .publish import Published
+    from .remote import RemoteEndpoints
 
 
 def build(
@@ -57,12 +62,14 @@ def load_and_validate(
     started = time.perf_counter()
     progress(f"loading {len(files)} files from {paths.ontology_dir} and {paths.data_dir}")
     counts = load_with_union(store, files)
+    faults.point("loaded")
     if compact:
         store.flush()
         store.optimize()
     progress(f"loaded in {time.perf_counter() - started:.1f} s; validating against {paths.shapes_dir} ({engine})")
     started = time.perf_counter()
     require_conformance(validate_loaded(store, counts, shapes, data_files_for_locating(paths), engine))
+    faults.point("validated")
     progress(f"valid ({time.perf_counter() - started:.1f} s)")
 
 
@@ -78,5 +85,7 @@ def build_remote(
     """
     store = Store()  # in memory
     load_and_validate(store, paths, load_shapes(paths.shapes_files()), progress, engine)
+    from .publish import publish
+
     progress(f"publishing to {endpoints.store} (Graph Store Protocol)")
     return publish(store, endpoints)

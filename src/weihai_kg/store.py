@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
+from . import faults
 from .errors import ConfigError, StoreError, StoreNotFound
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,12 @@ def write_store(fill: Callable[[Store], None], store_path: Path, source_digest: 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         count = _fill(target, fill)
+        faults.point("store-written")
         info = BuildInfo(build_id, datetime.now(UTC).isoformat(timespec="seconds"), source_digest, count)
         target.with_suffix(".json").write_text(json.dumps(asdict(info), indent=2) + "\n", encoding="utf-8")
+        faults.point("record-written")
         _switch(store_path, target)
+        faults.point("switched")
     except OSError as e:
         _discard(target)
         raise StoreError(f"{target}: cannot write the store ({e.strerror or e}); the current store is unchanged") from e
@@ -113,6 +117,7 @@ def _switch(store_path: Path, target: Path) -> None:
     link = store_path.parent / f".{store_path.name}.switch-{os.getpid()}"
     link.unlink(missing_ok=True)
     link.symlink_to(os.path.relpath(target, store_path.parent))
+    faults.point("link-made")
     os.replace(link, store_path)
 
 
