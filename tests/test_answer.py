@@ -6,18 +6,23 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Store
 
-from weihai_kg.answer import answer_job
-from weihai_kg.workers import Job
+from weihai_kg.answer import Job, run_job
+from weihai_kg.errors import ResultTooLarge
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
 @pytest.mark.parametrize("variables", ["?s", "?s ?p ?o"])
 def test_row_limit_is_exact(store: Store, fmt: str, variables: str) -> None:
     for limit, rows, verdict in ((100, 100, "ok"), (100, 101, "too-large"), (10, 30, "too-large"), (5000, 5000, "ok")):
-        reply = answer_job(store, Job(f"SELECT {variables} WHERE {{ ?s ?p ?o }} LIMIT {rows}", fmt, limit))
-        assert reply[0] == verdict, (limit, rows, reply[:2])
+        job = Job(f"SELECT {variables} WHERE {{ ?s ?p ?o }} LIMIT {rows}", fmt, limit)
+        if verdict == "ok":
+            assert run_job(store, job).form == "SELECT", (limit, rows)
+        else:
+            with pytest.raises(ResultTooLarge):
+                run_job(store, job)
 
 
 def test_runaway_results_stop_at_the_byte_bound(store: Store) -> None:
-    reply = answer_job(store, Job("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000", "json", 3))
-    assert reply == ("too-large", "the result has more than 3 rows; add a LIMIT")
+    with pytest.raises(ResultTooLarge) as raised:
+        run_job(store, Job("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000", "json", 3))
+    assert str(raised.value) == "the result has more than 3 rows; add a LIMIT"

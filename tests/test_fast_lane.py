@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from weihai_kg.answer import Answer, Job
+from weihai_kg.errors import ResultTooLarge
 from weihai_kg.fast_lane import bounded
 from weihai_kg.query_service import Limits, QueryService
 from weihai_kg.store import BuildInfo, open_store
-from weihai_kg.workers import Answer, Job, ResultTooLarge
 
 PROJECT = "https://w3id.org/weihai-kg/id/project/china-korea-trade-ecommerce-park"
 WH = "PREFIX wh: <https://w3id.org/weihai-kg/ontology#> "
@@ -64,9 +65,8 @@ class NoWorkers:
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld"])
 def test_same_bytes_as_the_workers(built: tuple[Path, BuildInfo], fmt: str) -> None:
     opened = open_store(built[0])
-    here = QueryService(None, Limits(), NoWorkers())
-    here.local = opened.store
-    workers = QueryService(opened.path, Limits(workers=1))
+    here = QueryService(NoWorkers(), Limits(), local=opened.store)
+    workers = QueryService.embedded(opened.path, Limits(workers=1))
     try:
         graph = fmt in ("turtle", "ntriples", "jsonld")
         query = f"CONSTRUCT {{ <{PROJECT}> ?p ?o }} WHERE {{ <{PROJECT}> ?p ?o }}" if graph else f"SELECT ?p ?o WHERE {{ <{PROJECT}> ?p ?o }}"
@@ -76,15 +76,13 @@ def test_same_bytes_as_the_workers(built: tuple[Path, BuildInfo], fmt: str) -> N
 
 
 def test_row_limit_in_the_fast_lane(built: tuple[Path, BuildInfo]) -> None:
-    here = QueryService(None, Limits(max_rows=10), NoWorkers())
-    here.local = open_store(built[0]).store
+    here = QueryService(NoWorkers(), Limits(max_rows=10), local=open_store(built[0]).store)
     with pytest.raises(ResultTooLarge):
         here.answer(WH + "SELECT ?s WHERE { ?s a wh:Project }", "json")  # 50 projects
 
 
 def test_other_queries_still_go_to_workers(built: tuple[Path, BuildInfo]) -> None:
-    here = QueryService(None, Limits(), NoWorkers())
-    here.local = open_store(built[0]).store
+    here = QueryService(NoWorkers(), Limits(), local=open_store(built[0]).store)
     with pytest.raises(AssertionError, match="sent to a worker"):
         here.answer("SELECT ?s WHERE { ?s ?p ?o }", "json")
     with pytest.raises(AssertionError, match="sent to a worker"):  # a dataset given: the workers apply it

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from weihai_kg.queries import load_queries
-from weihai_kg.query_service import uses_service
+from weihai_kg.sparql_text import uses_service
 from weihai_kg.store import BuildInfo
 from weihai_kg.web import create_app
 

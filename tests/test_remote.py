@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 import requests
-from pyoxigraph import Literal, NamedNode, RdfFormat, Variable, parse
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
-from weihai_kg.remote import RemoteEndpoints, bind_values
+from weihai_kg.remote import RemoteEndpoints
+from weihai_kg.sparql_text import bind
 from weihai_kg.store import BuildInfo, open_store
 
 from .server import oxigraph_server, running_server
@@ -121,11 +122,11 @@ def test_remote_urls_must_be_http() -> None:
 
 def test_parameters_bound_by_values_at_the_where_clause() -> None:
     text = 'SELECT ?x WHERE { ?x ?p "WHERE { not here" . FILTER (?x != ?y) }'
-    bound = " ".join(bind_values(text, [(Variable("y"), NamedNode("http://example.org/y")), (Variable("n"), Literal("1"))]).split())
+    bound = " ".join(bind(text, [("y", NamedNode("http://example.org/y")), ("n", Literal("1"))]).split())
     assert bound.startswith('SELECT ?x WHERE { VALUES (?y ?n) { (<http://example.org/y> "1") } ?x ?p "WHERE { not here"')
     construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     assert (
-        " ".join(bind_values(construct, [(Variable("s"), NamedNode("http://e/s"))]).split())
+        " ".join(bind(construct, [("s", NamedNode("http://e/s"))]).split())
         == "CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s) { (<http://e/s>) } ?s ?p ?o }"
     )
-    assert bind_values(construct, []) == construct
+    assert bind(construct, []) == construct

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from weihai_kg.store import BuildInfo
 
 from .server import running_server
 from .soak import soak
 
 
+@pytest.mark.slow
 def test_sixty_second_soak(built: tuple[Path, BuildInfo]) -> None:
     with running_server(built[0], "--threads", "16") as base:
         result = soak(base, 60.0, concurrency=16)

@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
+from weihai_kg.answer import Job
+from weihai_kg.errors import WorkerFailed
 from weihai_kg.store import BuildInfo
-from weihai_kg.workers import Job, WorkerFailed, WorkerPool
+from weihai_kg.workers import WorkerPool
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -22,7 +24,8 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 PROBE = """
 import sys
 from pathlib import Path
-from weihai_kg.workers import Job, WorkerPool
+from weihai_kg.answer import Job
+from weihai_kg.workers import WorkerPool
 pool = WorkerPool(Path(sys.argv[1]), 1, 10)
 print(type(next(iter(pool._all)).process).__name__, pool.run(Job("ASK { ?s ?p ?o }", "json", 10)).body.decode())
 pool.close()

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pyoxigraph import Literal, NamedNode, QuerySolutions, Store
+from pyoxigraph import Literal, NamedNode, QuerySolutions
 
 from .describe import label_of
 from .namespaces import sparql_prefixes
+from .read_store import ReadStore
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Bar:
     written: str
 
 
-def _rows(store: Store, query: str) -> QuerySolutions:
+def _rows(store: ReadStore, query: str) -> QuerySolutions:
     result = store.query(sparql_prefixes(["wh", "time", "schema", "skos"]) + query)
     if not isinstance(result, QuerySolutions):
         raise TypeError("expected solutions")
@@ -50,7 +51,7 @@ def _text(term: object) -> str:
     return term.value if isinstance(term, Literal | NamedNode) else ""
 
 
-def project_periods(store: Store, lang: str) -> list[Span]:
+def project_periods(store: ReadStore, lang: str) -> list[Span]:
     """Every project with a period, by plan, sector and start."""
     spans = []
     for row in _rows(
@@ -80,7 +81,7 @@ def project_periods(store: Store, lang: str) -> list[Span]:
     return sorted(spans, key=lambda s: (s.plan, s.sector, s.start, s.label))
 
 
-def investments(store: Store, lang: str) -> list[Bar]:
+def investments(store: ReadStore, lang: str) -> list[Bar]:
     """Every project with a total investment, largest first, with its lead agency."""
     bars = []
     for row in _rows(

@@ -11,17 +11,14 @@ from pathlib import Path
 
 from pyoxigraph import QueryTriples
 
+from .engines import ENGINES
 from .errors import KgError, QueryParameterError, ValidationFailed
-from .formats import GRAPHS, SOLUTIONS
+from .formats import EXPORTS, GRAPHS, JSONLD_FRAMES, SOLUTIONS
 from .queries import find_query, load_queries, run_named
-from .results import serialize, serialize_triples, table
+from .results import serialize, table
 from .sources import ProjectPaths
 from .stats import compute_stats
 from .store import ENV_STORE, open_store, resolve_store_path
-
-# The validation engines of validate.ENGINES (written out: importing validate loads pySHACL
-# and rdflib, which 'serve' and 'query' do not need; a test keeps the two lists equal).
-ENGINES = ("sparql", "pyshacl")
 
 
 def _paths(args: argparse.Namespace) -> ProjectPaths:
@@ -113,27 +110,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from . import export, network
+    from .export_render import Selection, render
 
-    opened = open_store(resolve_store_path(args.store))
-    store = opened.store
+    store = open_store(resolve_store_path(args.store)).store
     construct = None
     if args.query:
         result = run_named(store, find_query(_paths(args).queries_dir, args.query), dict(_split_param(p) for p in args.param))
         if not isinstance(result, QueryTriples):
             raise QueryParameterError(f"query {args.query} is not a CONSTRUCT or DESCRIBE; exports need triples")
         construct = list(result)
-    subset = construct is not None or args.entity or args.classes
-    if args.format in network.WRITERS:
-        triples = network.select(store, construct=construct, entity=args.entity, hops=args.hops, classes=args.classes)
-        body = network.write(network.build_network(store, triples, args.lang), args.format)
-    elif args.format == "jsonld":
-        body = export.to_json_bytes(export.export_framed(store, args.frame) if args.frame else export.export_jsonld(store))
-    elif subset:
-        triples = network.select(store, construct=construct, entity=args.entity, hops=args.hops, classes=args.classes)
-        body = serialize_triples(triples, args.format)
-    else:
-        body = export.export_rdf(store, args.format)
+    selection = Selection(construct=construct, entity=args.entity, hops=args.hops, classes=args.classes)
+    body = render(store, args.format, selection, args.lang, args.frame)
     if args.out:
         Path(args.out).write_bytes(body)
         print(f"wrote {len(body)} bytes to {args.out}", file=sys.stderr)
@@ -143,26 +130,23 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    """Static HTML of the ontology, rendered by the same page the server gives browsers."""
+    """Static HTML of the ontology, rendered by the same code as the page the server gives
+    browsers, from the built store; no server or query worker is started."""
     import shutil
 
-    from .web import create_app
+    from .formats import write_rdf
+    from .namespaces import GRAPH_ONTOLOGY
+    from .web.present import ontology_page
+    from .web.templating import STATIC
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    store_path = resolve_store_path(args.store)
-    app = create_app({"STORE": str(store_path), "QUERY_DIR": str(_paths(args).queries_dir), "QUERY_WORKERS": 1})
-    try:
-        for lang, name in (("en", "index.html"), ("ko", "index.ko.html")):
-            page = app.test_client().get(f"/ontology?lang={lang}", headers={"Accept": "text/html"})
-            html = page.get_data(as_text=True).replace('href="/static/', 'href="static/')
-            (out / name).write_text(html, encoding="utf-8")
-        turtle = app.test_client().get("/ontology", headers={"Accept": "text/turtle"}).get_data()
-        (out / "weihai-kg.ttl").write_bytes(turtle)
-        (out / "static").mkdir(exist_ok=True)
-        shutil.copy(Path(__file__).parent / "web" / "static" / "weihai.css", out / "static" / "weihai.css")
-    finally:
-        app.extensions["kg"]["serving"].close()
+    store = open_store(resolve_store_path(args.store)).store
+    for lang, name in (("en", "index.html"), ("ko", "index.ko.html")):
+        (out / name).write_text(ontology_page(store, lang, static_root="static/"), encoding="utf-8")
+    (out / "weihai-kg.ttl").write_bytes(write_rdf(list(store.quads_for_pattern(None, None, None, GRAPH_ONTOLOGY)), "turtle"))
+    (out / "static").mkdir(exist_ok=True)
+    shutil.copy(STATIC / "weihai.css", out / "static" / "weihai.css")
     print(f"wrote the ontology documentation to {out}/index.html (and index.ko.html, weihai-kg.ttl)")
     return 0
 
@@ -216,7 +200,7 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--remote", metavar="QUERY_URL", help="answer from this SPARQL server instead of the embedded store (or $WEIHAI_KG_REMOTE)")
     s.set_defaults(func=cmd_serve)
     e = command("export", "write the graph for other tools: RDF dumps, JSON-LD, GraphML, GEXF, DOT, Cytoscape")
-    e.add_argument("--format", required=True, choices=["turtle", "ntriples", "rdfxml", "nquads", "trig", "jsonld", "graphml", "gexf", "dot", "cytoscape"])
+    e.add_argument("--format", required=True, choices=list(EXPORTS))
     e.add_argument("--out", help="file to write (default: standard output)")
     e.add_argument("--query", help="a named CONSTRUCT query whose result to export")
     e.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter of --query")
@@ -224,7 +208,7 @@ def make_parser() -> argparse.ArgumentParser:
     e.add_argument("--hops", type=int, default=1, help="how many links from --entity (1-5, default 1)")
     e.add_argument("--classes", nargs="+", help="export only resources of these classes (e.g. wh:Project org:Organization)")
     e.add_argument("--lang", default="en", choices=["en", "ko", "zh"], help="language of node and edge labels")
-    e.add_argument("--frame", choices=["project", "plan", "organization"], help="JSON-LD: frame entities of one type")
+    e.add_argument("--frame", choices=JSONLD_FRAMES, help="JSON-LD: frame entities of one type")
     e.set_defaults(func=cmd_export)
     d = command("docs", "write HTML documentation of the ontology (classes, properties, labels, examples)")
     d.add_argument("--out", default="build/docs", help="folder to write (default build/docs)")

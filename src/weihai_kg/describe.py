@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
-from .namespaces import PREFIXES, SKOS_PREF_LABEL, compact
+from .namespaces import PREFIXES, RDFS_LABEL, SKOS_PREF_LABEL, compact
+from .read_store import ReadStore
 
 ALT_LABEL = NamedNode(PREFIXES["skos"] + "altLabel")
-RDFS_LABEL = NamedNode(PREFIXES["rdfs"] + "label")
 WH_LINE_START = NamedNode(PREFIXES["wh"] + "lineStart")
 LABEL_PREDICATES = (SKOS_PREF_LABEL, RDFS_LABEL)
 
@@ -38,7 +38,7 @@ class Description:
         return bool(self.statements or self.incoming)
 
 
-def describe(store: Store, iri: NamedNode) -> Description:
+def describe(store: ReadStore, iri: NamedNode) -> Description:
     """Everything the store says about ``iri`` (statements in named graphs, with those graphs)."""
     by_statement: dict[tuple[str, str], Statement] = {}
     for quad in store.quads_for_pattern(iri, None, None, None):
@@ -65,7 +65,7 @@ def describe(store: Store, iri: NamedNode) -> Description:
     return Description(iri, dict(labels), dict(alts), types, statements, incoming)
 
 
-def label_of(store: Store, node: NamedNode | BlankNode, lang: str) -> str:
+def label_of(store: ReadStore, node: NamedNode | BlankNode, lang: str) -> str:
     """The node's preferred label in ``lang``, else in English, Korean, any; else its short IRI."""
     found: dict[str, str] = {}
     for predicate in LABEL_PREDICATES:
@@ -78,7 +78,7 @@ def label_of(store: Store, node: NamedNode | BlankNode, lang: str) -> str:
     return compact(node.value) if isinstance(node, NamedNode) else f"_:{node.value}"
 
 
-def rdf_of(store: Store, iri: NamedNode, with_graphs: bool) -> list[Quad] | list[Triple]:
+def rdf_of(store: ReadStore, iri: NamedNode, with_graphs: bool) -> list[Quad] | list[Triple]:
     """The resource as RDF: its statements, the labels of what it links to, and the statements
     pointing at it. With graphs, as quads in their named graphs (provenance kept)."""
     quads: list[Quad] = []
@@ -97,5 +97,5 @@ def rdf_of(store: Store, iri: NamedNode, with_graphs: bool) -> list[Quad] | list
     return list(dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in quads))
 
 
-def _labels(store: Store, node: NamedNode | BlankNode) -> list[Quad]:
+def _labels(store: ReadStore, node: NamedNode | BlankNode) -> list[Quad]:
     return [q for p in LABEL_PREDICATES for q in store.quads_for_pattern(node, p, None, None) if not isinstance(q.graph_name, DefaultGraph)]

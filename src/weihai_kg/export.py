@@ -10,27 +10,28 @@ from pathlib import Path
 from typing import Any
 
 from pyld import jsonld
-from pyoxigraph import DefaultGraph, Quad, RdfFormat, Store, Triple, serialize
+from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, serialize
 
 from .errors import QueryParameterError
-from .formats import WITH_GRAPHS, write_rdf
+from .formats import GRAPHS, WITH_GRAPHS, write_rdf
+from .formats import JSONLD_FRAMES as FRAMES
 from .namespaces import BASE
+from .read_store import ReadStore
 
 CONTEXT_URL = f"{BASE}context.jsonld"
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
 RDF_EXPORTS = ("turtle", "ntriples", "rdfxml", "nquads", "trig")
-FRAMES = ("project", "plan", "organization")
 
 
-def union_triples(store: Store) -> list[Triple]:
+def union_triples(store: ReadStore) -> list[Triple]:
     return [q.triple for q in store.quads_for_pattern(None, None, None, DefaultGraph())]
 
 
-def named_quads(store: Store) -> list[Quad]:
+def named_quads(store: ReadStore) -> list[Quad]:
     return [q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, DefaultGraph)]
 
 
-def export_rdf(store: Store, key: str) -> bytes:
+def export_rdf(store: ReadStore, key: str) -> bytes:
     """One of RDF_EXPORTS; raises QueryParameterError for another name."""
     if key not in RDF_EXPORTS:
         raise QueryParameterError(f"no RDF export {key!r}; choose one of {', '.join([*RDF_EXPORTS, 'jsonld'])}")
@@ -52,20 +53,20 @@ def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str
     return {"contextUrl": None, "documentUrl": url, "document": context_document()}
 
 
-def expanded(store: Store) -> list[dict[str, Any]]:
+def expanded(store: ReadStore) -> list[dict[str, Any]]:
     nquads = (serialize(union_triples(store), format=RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-    result: list[dict[str, Any]] = jsonld.from_rdf(nquads, {"format": "application/n-quads"})
+    result: list[dict[str, Any]] = jsonld.from_rdf(nquads, {"format": GRAPHS["nquads"].media_type})
     return result
 
 
-def export_jsonld(store: Store) -> dict[str, Any]:
+def export_jsonld(store: ReadStore) -> dict[str, Any]:
     """The union graph compacted with the published context (referenced by URL)."""
     compacted: dict[str, Any] = jsonld.compact(expanded(store), context_document(), {"documentLoader": document_loader})
     compacted["@context"] = CONTEXT_URL
     return compacted
 
 
-def export_framed(store: Store, frame_name: str) -> dict[str, Any]:
+def export_framed(store: ReadStore, frame_name: str) -> dict[str, Any]:
     """Entities of one type with what they link to embedded (``ontology/frames/NAME.jsonld``)."""
     if frame_name not in FRAMES:
         raise QueryParameterError(f"no frame {frame_name!r}; choose one of {', '.join(FRAMES)}")

@@ -16,12 +16,10 @@ several patterns…) simply goes to the workers: a false "no" costs speed, never
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from pyoxigraph import Store
 
-from .answer import answer_job
-from .workers import Answer, unpack
+from .answer import Answer, Job, run_job
 
 _IRI = r"<[^<>\"{}|^`\\\s]*>"
 _PNAME = r"(?:[A-Za-z][\w-]*)?:[\w-]*(?:\.[\w-]+)*"
@@ -52,6 +50,6 @@ def bounded(text: str) -> bool:
     return template is None or template.split() == match.group("where").split()
 
 
-def answer_here(store: Store, job: Any) -> Answer:
+def answer_here(store: Store, job: Job) -> Answer:
     """Answer a bounded query on this process's read-only store, as a worker would."""
-    return unpack(answer_job(store, job))
+    return run_job(store, job)

@@ -1,5 +1,6 @@
-"""Result formats by short name, with their media types: one table for the CLI, the query
-workers and the web layer's content negotiation."""
+"""Every format weihai-kg reads or writes, by short name, with its media type and file
+extension: one table for the CLI, the query workers, remote mode, the exports and the web
+layer's content negotiation (``web.negotiation``), so no other module names a media type."""
 
 from __future__ import annotations
 
@@ -42,6 +43,27 @@ GRAPHS: dict[str, Format] = {
 }
 ALL: dict[str, Format] = {**SOLUTIONS, **GRAPHS}
 
+# The network formats for visualisation tools (``network.write``).
+NETWORKS: dict[str, Format] = {
+    f.key: f
+    for f in (
+        Format("graphml", "application/graphml+xml", "graphml"),
+        Format("gexf", "application/gexf+xml", "gexf"),
+        Format("dot", "text/vnd.graphviz", "dot"),
+        Format("cytoscape", "application/json", "cyjs"),
+    )
+}
+# What ``weihai-kg export`` and ``/export/FORMAT`` write: the RDF dumps, then the networks.
+EXPORTS: dict[str, Format] = {k: GRAPHS[k] for k in ("turtle", "ntriples", "rdfxml", "nquads", "trig", "jsonld")} | NETWORKS
+JSONLD_FRAMES = ("project", "plan", "organization")  # jsonld --frame NAME: ontology/frames/NAME.jsonld
+HTML = Format("html", "text/html", "html")
+JAVASCRIPT = Format("js", "text/javascript", "js")
+PLAIN = Format("text", "text/plain", "txt")
+# The bodies a SPARQL 1.1 Protocol request may carry.
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+
 # The first format of each list is the default when a client states no preference.
 BY_FORM: dict[str, list[Format]] = {
     "SELECT": list(SOLUTIONS.values()),
@@ -66,6 +88,13 @@ def write_rdf(items: Iterable[Triple | Quad], key: str, prefixes: dict[str, str]
         listed = [Triple(i.subject, i.predicate, i.object) if isinstance(i, Quad) else i for i in items]
     chosen = (prefixes or PREFIXES) if key in PREFIXED else None
     return serialize(listed, format=fmt.rdf, prefixes=chosen) or b""
+
+
+def content_type(fmt: Format) -> str:
+    """The Content-Type of an answer in ``fmt``: UTF-8 stated for the text formats."""
+    if fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+json", "+xml", "/trig")):
+        return f"{fmt.media_type}; charset=utf-8"
+    return fmt.media_type
 
 
 def by_name_or_type(value: str) -> Format | None:

@@ -65,10 +65,22 @@ def term(prefix: str, local: str) -> NamedNode:
 
 GRAPH_ONTOLOGY = term("graph", "ontology")
 GRAPH_STRUCTURE = term("graph", "structure")
-GRAPH_TRANSLATIONS = term("graph", "translations")
-GRAPH_EXTERNAL = term("graph", "external")
+
+# Vocabularies the server writes in its descriptions (VoID, DCAT, SPDX checksums, the SPARQL
+# Service Description) but the data does not use, so they stay out of PREFIXES and of dumps.
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SPDX = "http://spdx.org/rdf/terms#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+ENTAILMENT_SIMPLE = NamedNode("http://www.w3.org/ns/entailment/Simple")
+MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"  # + type/subtype: a media type as an IRI (DCAT)
+LICENSE = NamedNode("https://creativecommons.org/licenses/by/4.0/")  # the data's licence, CC BY 4.0
+VOID_PREFIXES = {"void": VOID, "dcat": DCAT, "dct": PREFIXES["dct"], "spdx": SPDX}
+SD_PREFIXES = {"sd": SD, "dct": PREFIXES["dct"]}
 
 RDF_TYPE = term("rdf", "type")
+RDFS_LABEL = term("rdfs", "label")
+RDFS_SUBCLASS_OF = term("rdfs", "subClassOf")
 SKOS_PREF_LABEL = term("skos", "prefLabel")
 WH_TRIPLE_COUNT = wh("tripleCount")
 WH_DEFAULT_GRAPH = wh("DefaultGraph")

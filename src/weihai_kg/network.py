@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import io
 import json
-from collections import deque
 from collections.abc import Iterable
 
 import networkx as nx
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, QuerySolutions, Store, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, QuerySolutions, Triple
 
 from .describe import label_of
 from .errors import QueryParameterError, UnknownResource
 from .export import context_document
-from .namespaces import GRAPH_ONTOLOGY, GRAPH_STRUCTURE, PREFIXES, compact, to_iri
+from .formats import NETWORKS
+from .namespaces import GRAPH_ONTOLOGY, GRAPH_STRUCTURE, PREFIXES, RDF_TYPE, RDFS_SUBCLASS_OF, compact, to_iri
+from .read_store import ReadStore
 
-RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label"}
-WRITERS = ("graphml", "gexf", "dot", "cytoscape")
+WRITERS = tuple(NETWORKS)
 Resource = NamedNode | BlankNode
 
 
@@ -38,42 +38,47 @@ def short_keys() -> dict[str, str]:
     return keys
 
 
-def data_triples(store: Store, include_structure: bool = False) -> list[Triple]:
+def data_triples(store: ReadStore, include_structure: bool = False) -> list[Triple]:
     """Every statement except the ontology's (and, unless asked, the report's structure)."""
     skip = {GRAPH_ONTOLOGY} if include_structure else {GRAPH_ONTOLOGY, GRAPH_STRUCTURE}
     seen = {q.triple for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, DefaultGraph) and q.graph_name not in skip}
     return sorted(seen, key=str)
 
 
-def neighbourhood(store: Store, start: NamedNode, hops: int) -> list[Triple]:
-    """Statements within ``hops`` links of ``start``, following links both ways."""
-    triples = {t for t in data_triples(store, include_structure=False)}
-    links: dict[str, list[Triple]] = {}
-    for t in triples:
-        links.setdefault(str(t.subject), []).append(t)
-        if isinstance(t.object, NamedNode | BlankNode):
-            links.setdefault(str(t.object), []).append(t)
-    if str(start) not in links:
-        raise UnknownResource(f"{start.value} is not in the graph")
+def neighbourhood(store: ReadStore, start: NamedNode, hops: int) -> list[Triple]:
+    """Statements within ``hops`` links of ``start``, following links both ways (but not on
+    to the classes of ``rdf:type``). Each step looks up the statements of the nodes reached
+    so far, so the work is that of the answer, not of the store."""
     kept: set[Triple] = set()
-    frontier: deque[tuple[Resource, int]] = deque([(start, 0)])
+    frontier: list[Resource] = [start]
     seen = {str(start)}
-    while frontier:
-        node, depth = frontier.popleft()
-        for t in links.get(str(node), []):
-            kept.add(t)
-            other = t.object if t.subject == node else t.subject
-            if depth + 1 < hops and isinstance(other, NamedNode | BlankNode) and str(other) not in seen and t.predicate != RDF_TYPE:
-                seen.add(str(other))
-                frontier.append((other, depth + 1))
+    for depth in range(hops):
+        reached: list[Resource] = []
+        for node in frontier:
+            for t in _links(store, node):
+                kept.add(t)
+                other = t.object if t.subject == node else t.subject
+                if depth + 1 < hops and isinstance(other, NamedNode | BlankNode) and str(other) not in seen and t.predicate != RDF_TYPE:
+                    seen.add(str(other))
+                    reached.append(other)
+        frontier = reached
+    if not kept:
+        raise UnknownResource(f"{start.value} is not in the graph")
     return sorted(kept, key=str)
 
 
-def of_classes(store: Store, classes: list[str]) -> list[Triple]:
+def _links(store: ReadStore, node: Resource) -> set[Triple]:
+    """The data statements with ``node`` as subject or object (not the ontology's, nor the report's structure)."""
+    skip = {GRAPH_ONTOLOGY, GRAPH_STRUCTURE}
+    quads = [*store.quads_for_pattern(node, None, None, None), *store.quads_for_pattern(None, None, node, None)]
+    return {q.triple for q in quads if not isinstance(q.graph_name, DefaultGraph) and q.graph_name not in skip}
+
+
+def of_classes(store: ReadStore, classes: list[str]) -> list[Triple]:
     """Statements among resources of the given classes (``wh:Project`` or full IRIs, subclasses included)."""
     iris = [_expand(c) for c in classes]
     values = " ".join(f"<{c}>" for c in iris)
-    rows = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ {values} }} ?s a/<{PREFIXES['rdfs']}subClassOf>* ?c }}")
+    rows = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ {values} }} ?s a/{RDFS_SUBCLASS_OF}* ?c }}")
     if not isinstance(rows, QuerySolutions):
         raise TypeError("expected solutions")
     members = {str(r["s"]) for r in rows}
@@ -93,7 +98,7 @@ def _expand(name: str) -> str:
     raise QueryParameterError(f"not a class name: {name!r} (use prefix:Local or a full IRI)")
 
 
-def build_network(store: Store, triples: Iterable[Triple], lang: str) -> nx.MultiDiGraph:
+def build_network(store: ReadStore, triples: Iterable[Triple], lang: str) -> nx.MultiDiGraph:
     """Nodes for resources, edges for links; literals become node attributes."""
     keys = short_keys()
     graph = nx.MultiDiGraph()
@@ -120,7 +125,7 @@ def build_network(store: Store, triples: Iterable[Triple], lang: str) -> nx.Mult
     return graph
 
 
-def _node_attributes(store: Store, node: Resource, lang: str) -> dict[str, str]:
+def _node_attributes(store: ReadStore, node: Resource, lang: str) -> dict[str, str]:
     names: dict[str, str] = {}
     for quad in store.quads_for_pattern(node, None, None, DefaultGraph()):
         if quad.predicate.value in LABELS and isinstance(quad.object, Literal) and quad.object.language:
@@ -167,7 +172,7 @@ def _for_dot(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def select(
-    store: Store, *, construct: Iterable[Triple] | None = None, entity: str | None = None, hops: int = 1, classes: list[str] | None = None
+    store: ReadStore, *, construct: Iterable[Triple] | None = None, entity: str | None = None, hops: int = 1, classes: list[str] | None = None
 ) -> list[Triple]:
     """The statements to show: a CONSTRUCT result, one entity's neighbourhood, a set of classes, or everything."""
     if construct is not None:

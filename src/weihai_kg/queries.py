@@ -2,28 +2,27 @@
 
 A header line is ``#+ key: value`` or ``#+ key@lang: value``; keys are ``title``,
 ``description`` (one each per language), ``keywords`` and ``param``. A parameter line reads
-``#+ param: NAME TYPE DEFAULT -- what it means``; the runner binds ``?NAME`` with
-pyoxigraph substitutions (never by editing the query text), using the default unless the
-caller gives a value. The store's default graph holds the union of all graphs (see
-``sources.load_with_union``), so queries need no dataset options.
+``#+ param: NAME TYPE DEFAULT -- what it means``; ``NamedQuery.bound`` checks each value
+against its type and binds ``?NAME`` the one way weihai-kg binds parameters
+(``sparql_text.bind``), using the default unless the caller gives a value. The store's
+default graph holds the union of all graphs (see ``sources.load_with_union``), so queries
+need no dataset options.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store, Variable
+from pyoxigraph import Literal, NamedNode, Store
 
+from .answer import QueryResult, evaluate
 from .errors import QueryParameterError, QuerySyntaxError, UnknownQuery
 from .namespaces import PREFIXES, to_iri
-
-QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+from .sparql_text import Binding, bind, query_form
 
 _HEADER = re.compile(r"^#\+\s*(?P<key>[a-z]+)(?:@(?P<lang>[a-z-]+))?\s*:\s*(?P<value>.*?)\s*$")
-_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 
 # Parameter types and the lexical forms they accept, checked before a value reaches the store.
 PARAM_TYPES: dict[str, re.Pattern[str]] = {
@@ -69,14 +68,18 @@ class NamedQuery:
     def description(self, lang: str = "en") -> str:
         return self.descriptions.get(lang) or self.descriptions.get("en") or ""
 
-    def substitutions(self, given: dict[str, str] | None = None) -> dict[Variable, NamedNode | Literal]:
-        """Bindings for every parameter, defaults filled in; raises QueryParameterError."""
+    def bindings(self, given: dict[str, str] | None = None) -> list[Binding]:
+        """A checked value for every parameter, defaults filled in; raises QueryParameterError."""
         given = dict(given or {})
         known = {p.name for p in self.params}
         unknown = sorted(set(given) - known)
         if unknown:
             raise QueryParameterError(f"query {self.name} has no parameter {', '.join(unknown)} (it takes: {', '.join(sorted(known)) or 'none'})")
-        return {Variable(p.name): p.bind(given.get(p.name, p.default)) for p in self.params}
+        return [(p.name, p.bind(given.get(p.name, p.default))) for p in self.params]
+
+    def bound(self, given: dict[str, str] | None = None) -> str:
+        """The query text with its parameters bound: plain SPARQL, runnable anywhere."""
+        return bind(self.text, self.bindings(given))
 
 
 def parse_query_file(path: Path, name: str) -> NamedQuery:
@@ -101,14 +104,11 @@ def parse_query_file(path: Path, name: str) -> NamedQuery:
             params.append(_parse_param(path, number, value))
         else:
             raise QuerySyntaxError(f"{path}:{number}: unknown header key {key!r}")
-    form = _FORM.search(_strip_comments(text))
-    if form is None:
-        raise QuerySyntaxError(f"{path}: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return NamedQuery(name, path, text, form[1].upper(), titles, descriptions, tuple(keywords), tuple(params))
-
-
-def _strip_comments(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    try:
+        form = query_form(text)
+    except QuerySyntaxError as e:
+        raise QuerySyntaxError(f"{path}: {e}") from e
+    return NamedQuery(name, path, text, form, titles, descriptions, tuple(keywords), tuple(params))
 
 
 def _parse_param(path: Path, number: int, value: str) -> Param:
@@ -141,19 +141,10 @@ def find_query(folder: Path, name_or_file: str) -> NamedQuery:
     return queries[name_or_file]
 
 
-def run_sparql(store: Store, text: str, substitutions: Mapping[Variable, NamedNode | Literal] | None = None) -> QueryResult:
-    """Run a query; raises QuerySyntaxError with the parser's position."""
-    try:
-        return store.query(text, substitutions=dict(substitutions) if substitutions else None)
-    except SyntaxError as e:
-        raise QuerySyntaxError(str(e)) from e
-    except RuntimeError as e:  # pyoxigraph: a substituted variable is not in the SELECT projection
-        raise QueryParameterError(str(e)) from e
-
-
 def run_named(store: Store, query: NamedQuery, params: dict[str, str] | None = None) -> QueryResult:
-    """Run a named query with its parameters; errors name the query file."""
+    """Run a named query with its parameters on ``store`` (the CLI's way; the server's goes
+    through its query service); errors name the query file."""
     try:
-        return run_sparql(store, query.text, query.substitutions(params))
+        return evaluate(store, query.bound(params))
     except QuerySyntaxError as e:
         raise QuerySyntaxError(f"{query.path}: {e}") from e

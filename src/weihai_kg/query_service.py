@@ -1,9 +1,10 @@
-"""The read-only SPARQL query service the web layer calls: checks a request against the
-limits and the safety rules, then has a worker answer it. Knows nothing of HTTP."""
+"""The read-only SPARQL query service: every query the server runs goes through it, a
+client's or the server's own (named queries, pages, views, exports). It checks a query
+against the limits and the safety rules, then has a worker answer it within the time limit.
+Knows nothing of HTTP."""
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -12,27 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryTriples, Store, Variable
+from pyoxigraph import BlankNode, NamedNode, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, Triple, parse, parse_query_results
 
 from . import fast_lane, formats
-from .errors import KgError, QuerySyntaxError
-from .workers import Answer, Job, WorkerPool
-
-
-class ReadOnly(KgError):
-    """SPARQL Update (or LOAD, CLEAR, DROP, INSERT...) sent to this read-only endpoint."""
-
-
-class ServiceClauseRefused(KgError):
-    """A query with SERVICE: the endpoint never fetches from other servers for a client."""
-
-
-class QueryTooLong(KgError):
-    """The query text is longer than the configured limit."""
-
-
-class TooManyQueries(KgError):
-    """One client already has as many queries running as it may."""
+from .answer import Answer, Job
+from .errors import KgError, QueryTooLong, ServiceClauseRefused, TooManyQueries
+from .read_store import GraphName, Object, ReadStore, Subject
+from .sparql_text import query_form, uses_service
+from .workers import WorkerPool
 
 
 @dataclass(frozen=True)
@@ -44,43 +32,6 @@ class Limits:
     per_client: int = 0  # queries one client may have running at once (0: no limit)
 
 
-# Strings, IRIs and comments are blanked before looking for keywords, so that a literal
-# "SERVICE" or <http://x/INSERT> does not trip the checks.
-_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE\b", re.IGNORECASE)
-_UPDATE = re.compile(r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
-_PARSER = Store()  # empty: parsing a query here tells its form and its syntax errors, instantly
-
-
-def blank_opaque(text: str) -> str:
-    """``text`` with its strings, IRIs and comments replaced by spaces of the same length, so
-    keywords can be looked for, and positions found in it hold in ``text``."""
-    return _OPAQUE.sub(lambda m: " " * len(m.group()), text)
-
-
-def uses_service(text: str) -> bool:
-    """Whether the query has a SERVICE clause (strings, IRIs and comments do not count)."""
-    return _SERVICE.search(blank_opaque(text)) is not None
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE; raises QuerySyntaxError (with position) or ReadOnly."""
-    try:
-        result = _PARSER.query(text)
-    except SyntaxError as e:
-        if _UPDATE.search(blank_opaque(text)):
-            raise ReadOnly("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...) is not accepted") from e
-        raise QuerySyntaxError(str(e)) from e
-    if isinstance(result, QueryTriples):
-        return "DESCRIBE" if re.search(r"^\s*DESCRIBE\b", _strip_prologue(text), re.IGNORECASE) else "CONSTRUCT"
-    return "ASK" if isinstance(result, QueryBoolean) else "SELECT"
-
-
-def _strip_prologue(text: str) -> str:
-    body = blank_opaque(text)
-    return re.sub(r"^\s*((PREFIX\s+[\w-]*:\s*|BASE\s*)\s*)+", "", body, flags=re.IGNORECASE)
-
-
 class Runner(Protocol):
     """What answers a checked query: the worker pool over the embedded store, or a remote server."""
 
@@ -90,19 +41,25 @@ class Runner(Protocol):
 
 
 class QueryService:
-    """Checks, then answers, queries: with a pool of worker processes over the embedded store
-    at ``store_path``, or with ``runner`` (a remote SPARQL server). Every rule applies to both."""
+    """Checks, then answers, queries with ``runner``: the worker pool over the embedded store
+    (``QueryService.embedded``) or a remote SPARQL server. Every rule applies to both.
+    ``local``, the web process's own read-only store, answers the fast lane's queries."""
 
-    def __init__(self, store_path: Path | None, limits: Limits, runner: Runner | None = None) -> None:
+    def __init__(self, runner: Runner, limits: Limits, local: Store | None = None) -> None:
         self.limits = limits
-        self.local: Store | None = None  # the web process's own read-only store, for the fast lane
-        if runner is None:
-            if store_path is None:
-                raise KgError("a query service needs a store path or a runner")
-            runner = WorkerPool(store_path, limits.workers, limits.timeout)
         self.pool = runner
+        self.local = local
         self._running: Counter[str] = Counter()
         self._lock = threading.Lock()
+
+    @classmethod
+    def embedded(cls, store_path: Path, limits: Limits) -> QueryService:
+        """A service whose workers open ``store_path``; give it ``local`` once the store is
+        open here too (``attach_local``): workers are forked first, before the store opens."""
+        return cls(WorkerPool(store_path, limits.workers, limits.timeout), limits)
+
+    def attach_local(self, store: Store) -> None:
+        self.local = store
 
     def check(self, text: str) -> str:
         """The query's form, after every rule that needs no store; raises a KgError subclass."""
@@ -118,18 +75,18 @@ class QueryService:
         format_key: str,
         default_graph: tuple[str, ...] = (),
         named_graphs: tuple[str, ...] = (),
-        substitutions: dict[Variable, NamedNode | Literal] | None = None,
         client: str = "",
+        max_rows: int | None = None,
     ) -> Answer:
         """Run a checked query in a worker; raises QueryTimeout, ServiceBusy, ResultTooLarge,
         or TooManyQueries when ``client`` already has its share of the workers busy, so one
-        client's slow queries cannot hold every worker while others wait."""
+        client's slow queries cannot hold every worker while others wait. ``max_rows`` 0 lifts
+        the row limit, for the server's own reads (the time limit still holds)."""
         if format_key not in formats.ALL:
             raise KgError(f"unknown format {format_key}")
-        bound = tuple((substitutions or {}).items())
-        job = Job(text, format_key, self.limits.max_rows, default_graph, named_graphs, bound)
+        job = Job(text, format_key, self.limits.max_rows if max_rows is None else max_rows, default_graph, named_graphs)
         with self._client_slot(client):
-            if self.local is not None and not (default_graph or named_graphs or bound) and fast_lane.bounded(text):
+            if self.local is not None and job.max_rows and not (default_graph or named_graphs) and fast_lane.bounded(text):
                 return fast_lane.answer_here(self.local, job)  # bounded by max_rows: see fast_lane
             return self.pool.run(job)
 
@@ -150,3 +107,39 @@ class QueryService:
 
     def close(self) -> None:
         self.pool.close()
+
+
+class ServiceReader:
+    """A ReadStore whose SPARQL queries go through ``service`` (its workers and time limit,
+    no row limit: they are the server's own) while quad lookups, which pages make by the
+    dozen and which cost what they return, read ``store`` in this process."""
+
+    def __init__(self, service: QueryService, store: ReadStore) -> None:
+        self.service = service
+        self.store = store
+
+    def query(self, query: str, /) -> QuerySolutions | QueryBoolean:
+        form = self.service.check(query)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            raise KgError("ServiceReader.query answers SELECT and ASK; use triples() for graphs")
+        body = self.service.answer(query, "json", max_rows=0).body
+        return parse_query_results(body, format=QueryResultsFormat.JSON)
+
+    def triples(self, query: str, max_rows: int | None = None, client: str = "") -> list[Triple]:
+        """A CONSTRUCT or DESCRIBE's triples, within the row limit unless ``max_rows`` says otherwise."""
+        body = self.service.answer(query, "ntriples", max_rows=max_rows, client=client).body
+        return [q.triple for q in parse(body, format=RdfFormat.N_TRIPLES)]
+
+    def quads_for_pattern(
+        self, subject: Subject | None, predicate: NamedNode | None, object: Object | None, graph_name: GraphName | None = None, /
+    ) -> Iterator[Quad]:
+        return self.store.quads_for_pattern(subject, predicate, object, graph_name)
+
+    def contains_named_graph(self, graph_name: GraphName, /) -> bool:
+        return self.store.contains_named_graph(graph_name)
+
+    def named_graphs(self) -> Iterator[NamedNode | BlankNode]:
+        return self.store.named_graphs()
+
+    def __len__(self) -> int:
+        return len(self.store)

@@ -1,18 +1,21 @@
-"""A bounded cache of answers for one served build.
+"""The one cache of a served build: answers (named queries, pages, and /sparql when
+configured) and what is computed once per build (dumps, VoID, the ontology page).
 
 Correct by construction: each served snapshot (one build, opened read-only) has its own
 cache, and every key starts with that build's id, so an answer can only come back for the
 very store that produced it; switching to a new build starts an empty cache and drops the
-old one with its snapshot. Bounded in bytes, least recently used first out. Errors are
-never stored (only what the caller puts).
+old one with its snapshot. Bounded in bytes, least recently used first out (cachetools'
+LRUCache weighs each entry by its body). Errors are never stored (only what the caller
+puts), and one entry may not take more than a quarter of the bound.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+
+from cachetools import LRUCache
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,7 @@ class ResultCache:
     def __init__(self, build_id: str, max_bytes: int) -> None:
         self.build_id = build_id
         self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple[str, Hashable], Cached] = OrderedDict()
-        self._bytes = 0
+        self._items: LRUCache[tuple[str, Hashable], Cached] = LRUCache(maxsize=max(max_bytes, 1), getsizeof=lambda c: len(c.body))
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -40,38 +42,29 @@ class ResultCache:
             found = self._items.get((self.build_id, key))
             if found is None:
                 self.misses += 1
-                return None
-            self._items.move_to_end((self.build_id, key))
-            self.hits += 1
+            else:
+                self.hits += 1
             return found
 
-    def fetch(self, key: Hashable, compute: Callable[[], Cached]) -> tuple[Cached, bool]:
-        """The answer for ``key`` and whether it was kept; computed and kept on a miss.
-        Errors raised by ``compute`` propagate and are not kept."""
-        found = self.get(key)
+    def fetch(self, key: Hashable, compute: Callable[[], Cached], keep: bool = True) -> tuple[Cached, bool]:
+        """The answer for ``key`` and whether it was kept; computed on a miss, and kept when
+        ``keep``. Errors raised by ``compute`` propagate and are not kept."""
+        found = self.get(key) if keep else None
         if found is not None:
             return found, True
         found = compute()
-        self.put(key, found)
+        if keep:
+            self.put(key, found)
         return found, False
 
     def put(self, key: Hashable, value: Cached) -> None:
-        size = len(value.body)
-        if not self.max_bytes or size > self.max_bytes // 4:  # one answer may not push out most others
+        if not self.max_bytes or len(value.body) > self.max_bytes // 4:  # one answer may not push out most others
             return
-        full_key = (self.build_id, key)
         with self._lock:
-            old = self._items.pop(full_key, None)
-            if old is not None:
-                self._bytes -= len(old.body)
-            self._items[full_key] = value
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, evicted = self._items.popitem(last=False)
-                self._bytes -= len(evicted.body)
+            self._items[(self.build_id, key)] = value
 
     @property
     def size(self) -> tuple[int, int]:
         """(entries, bytes)."""
         with self._lock:
-            return len(self._items), self._bytes
+            return len(self._items), int(self._items.currsize)

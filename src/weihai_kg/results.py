@@ -7,10 +7,10 @@ import unicodedata
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple
 
+from .answer import QueryResult
 from .errors import QueryParameterError
 from .formats import GRAPHS, SOLUTIONS, write_rdf
 from .namespaces import compact
-from .queries import QueryResult
 
 
 def serialize(result: QueryResult, fmt: str) -> bytes:

@@ -12,16 +12,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
-
-from pyoxigraph import Store
+from typing import TYPE_CHECKING
 
 from .errors import KgError
-from .query_service import Limits, QueryService
+from .query_service import Limits, QueryService, ServiceReader
+from .read_store import ReadStore
 from .result_cache import ResultCache
-from .store import BuildInfo, OpenStore, current_build, open_build
+from .store import BuildInfo, current_build, open_build
 
 if TYPE_CHECKING:
     from .remote import RemoteEndpoints
@@ -31,16 +30,25 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Snapshot:
-    opened: OpenStore
+    """One served build: its store (embedded, or a remote server), what was built, its query
+    service and its cache."""
+
+    store: ReadStore
+    info: BuildInfo
+    path: Path
     service: QueryService
-    results: ResultCache  # answers of named queries and pages (and, if configured, of /sparql)
+    results: ResultCache  # the build's one cache: answers, and what is computed once per build
     users: int = 0
     retired: bool = False
-    cache: dict[Any, Any] = field(default_factory=dict)  # things computed once per build (dumps, VoID)
 
     @property
     def build_id(self) -> str:
-        return self.opened.info.build_id
+        return self.info.build_id
+
+    @property
+    def reader(self) -> ServiceReader:
+        """The store as pages, views and exports read it: SPARQL through the query service."""
+        return ServiceReader(self.service, self.store)
 
 
 class Serving:
@@ -71,20 +79,18 @@ class Serving:
 
             runner = RemoteRunner(self.remote, self.limits.timeout)
             info = BuildInfo(f"remote {self.remote.query}", "", "", 0)
-            # duck-typed: RemoteStore has the read methods of Store the web layer uses
-            opened = OpenStore(cast(Store, RemoteStore(runner)), info, Path("remote"))
-            return Snapshot(opened, QueryService(None, self.limits, runner), ResultCache(info.build_id, 0))
+            return Snapshot(RemoteStore(runner), info, Path("remote"), QueryService(runner, self.limits), ResultCache(info.build_id, 0))
         # The query workers first: at start-up they are forked (fast) and should not inherit
         # an open store; only then is the store opened here, for pages and views.
         target, info = current_build(self.store_path)
-        service = QueryService(target, self.limits)
+        service = QueryService.embedded(target, self.limits)
         try:
             opened = open_build(target, info)
         except KgError:
             service.close()
             raise
-        service.local = opened.store
-        return Snapshot(opened, service, ResultCache(info.build_id, self.cache_bytes))
+        service.attach_local(opened.store)
+        return Snapshot(opened.store, info, opened.path, service, ResultCache(info.build_id, self.cache_bytes))
 
     @property
     def current(self) -> Snapshot:
@@ -115,7 +121,7 @@ class Serving:
             return False  # another thread is switching already
         try:
             self._checked = time.monotonic()
-            if self.remote is not None or self.store_path.resolve() == self._current.opened.path:
+            if self.remote is not None or self.store_path.resolve() == self._current.path:
                 return False
             try:
                 fresh = self._open()

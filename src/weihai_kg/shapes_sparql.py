@@ -24,8 +24,9 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store
 from rdflib.collection import Collection
 
 from .errors import ShapesError
+from .namespaces import PREFIXES
 
-SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+SH = rdflib.Namespace(PREFIXES["sh"])
 RDF, RDFS, XSD = rdflib.RDF, rdflib.RDFS, rdflib.XSD
 
 # Datatypes whose lexical form Oxigraph can check by casting (an ill-formed literal fails the cast).

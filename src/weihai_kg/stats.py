@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pyoxigraph import Literal, NamedNode, QuerySolutions, Store
+from pyoxigraph import Literal, NamedNode, QuerySolutions
 
 from .namespaces import compact, sparql_prefixes
+from .read_store import ReadStore
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ def _int(value: object) -> int:
     return int(value.value)
 
 
-def compute_stats(store: Store) -> Stats:
+def compute_stats(store: ReadStore) -> Stats:
     """Counts over the store: ``distinct_triples`` is the default graph (the union of all
     graphs, ontology included); entities per class leave the ontology's own terms out."""
     quads = len(store)
@@ -54,7 +55,7 @@ def compute_stats(store: Store) -> Stats:
     return Stats(quads, triples, graphs, loci, classes)
 
 
-def _single(store: Store, query: str) -> int:
+def _single(store: ReadStore, query: str) -> int:
     rows = store.query(query)
     if not isinstance(rows, QuerySolutions):
         raise TypeError(f"expected QuerySolutions, got {type(rows).__name__}")

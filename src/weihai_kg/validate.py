@@ -21,6 +21,7 @@ import rdflib
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store
 from pyshacl import validate as shacl_validate
 
+from .engines import ENGINES
 from .errors import DataSyntaxError, ShapesError, SourceLocation, ValidationFailed
 from .locate import Locator
 from .namespaces import (
@@ -37,7 +38,6 @@ log = logging.getLogger(__name__)
 
 SH = rdflib.Namespace(PREFIXES["sh"])
 XSD_INTEGER = NamedNode(PREFIXES["xsd"] + "integer")
-ENGINES = ("sparql", "pyshacl")
 
 
 @dataclass(frozen=True)

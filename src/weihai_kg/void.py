@@ -7,16 +7,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, QuerySolutions, Store, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, QuerySolutions, Triple
 
-from .namespaces import BASE, ID, PREFIXES, sparql_prefixes
+from .namespaces import BASE, DCAT, ID, LICENSE, MEDIA_TYPES, PREFIXES, RDF_TYPE, SPDX, VOID, sparql_prefixes
+from .read_store import ReadStore
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-SPDX = "http://spdx.org/rdf/terms#"
 XSD = PREFIXES["xsd"]
 REPORT = NamedNode(f"{ID}report/hanjung-zine-193")
-LICENSE = NamedNode("https://creativecommons.org/licenses/by/4.0/")
 
 
 @dataclass(frozen=True)
@@ -34,24 +31,24 @@ def _int(value: int) -> Literal:
     return Literal(str(value), datatype=NamedNode(XSD + "integer"))
 
 
-def _rows(store: Store, query: str) -> list[tuple[NamedNode, int]]:
+def _rows(store: ReadStore, query: str) -> list[tuple[NamedNode, int]]:
     result = store.query(sparql_prefixes(["graph"]) + query)
     if not isinstance(result, QuerySolutions):
         raise TypeError(f"expected QuerySolutions, got {type(result).__name__}")
     return [(row["x"], int(row["n"].value)) for row in result if isinstance(row["x"], NamedNode)]
 
 
-def _one(store: Store, query: str) -> int:
+def _one(store: ReadStore, query: str) -> int:
     result = store.query(query)
     if not isinstance(result, QuerySolutions):
         raise TypeError(f"expected QuerySolutions, got {type(result).__name__}")
     return int(next(iter(result))["n"].value)
 
 
-def describe_dataset(store: Store, endpoint: str, dumps: list[Dump], build_id: str) -> list[Triple]:
+def describe_dataset(store: ReadStore, endpoint: str, dumps: list[Dump], build_id: str) -> list[Triple]:
     """VoID + DCAT triples for the served dataset."""
     ds = NamedNode(f"{BASE}dataset")
-    rdf_type = _n(PREFIXES["rdf"], "type")
+    rdf_type = RDF_TYPE
     dct = PREFIXES["dct"]
     triples = [
         Triple(ds, rdf_type, _n(VOID, "Dataset")),
@@ -110,7 +107,7 @@ def describe_dataset(store: Store, endpoint: str, dumps: list[Dump], build_id: s
             Triple(ds, _n(DCAT, "distribution"), dist),
             Triple(dist, rdf_type, _n(DCAT, "Distribution")),
             Triple(dist, _n(DCAT, "downloadURL"), dist),
-            Triple(dist, _n(DCAT, "mediaType"), NamedNode(f"https://www.iana.org/assignments/media-types/{dump.media_type}")),
+            Triple(dist, _n(DCAT, "mediaType"), NamedNode(MEDIA_TYPES + dump.media_type)),
             Triple(dist, _n(DCAT, "byteSize"), Literal(str(len(dump.body)), datatype=NamedNode(XSD + "nonNegativeInteger"))),
             Triple(dist, _n(SPDX, "checksum"), checksum),
             Triple(checksum, _n(SPDX, "algorithm"), _n(SPDX, "checksumAlgorithm_sha256")),

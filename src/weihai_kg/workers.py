@@ -19,13 +19,12 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
 
-from .errors import KgError, QuerySyntaxError
+from .answer import Answer, Job
+from .errors import KgError, QueryTimeout, ServiceBusy, WorkerFailed
 
 log = logging.getLogger(__name__)
 _SPAWN = multiprocessing.get_context("spawn")
@@ -47,39 +46,6 @@ def _os_threads() -> int:
         return len(os.listdir("/proc/self/task"))
     except OSError:  # no /proc: assume threads, and spawn
         return 2
-
-
-class QueryTimeout(KgError):
-    """The query ran past the time limit and was stopped."""
-
-
-class ServiceBusy(KgError):
-    """Every worker stayed busy past the time limit; try again later."""
-
-
-class ResultTooLarge(KgError):
-    """The result has more rows or triples than the configured limit."""
-
-
-class WorkerFailed(KgError):
-    """A worker died or answered nonsense: a server fault, not the client's."""
-
-
-@dataclass(frozen=True)
-class Job:
-    query: str
-    format_key: str
-    max_rows: int
-    default_graph: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    substitutions: tuple[tuple[Any, Any], ...] = ()  # (Variable, term) pairs: named-query parameters
-
-
-@dataclass(frozen=True)
-class Answer:
-    form: str
-    format_key: str
-    body: bytes
 
 
 class _Worker:
@@ -132,7 +98,8 @@ class WorkerPool:
     def run(self, job: Job) -> Answer:
         """Answer ``job`` within the time limit.
 
-        Raises QuerySyntaxError, ResultTooLarge, QueryTimeout, ServiceBusy or WorkerFailed.
+        Raises what the worker sent back (QuerySyntaxError, ResultTooLarge), or QueryTimeout,
+        ServiceBusy or WorkerFailed.
         """
         try:
             worker = self._idle.get(timeout=self.timeout)
@@ -144,7 +111,7 @@ class WorkerPool:
                 log.warning("query over %.1f s; stopping its worker", self.timeout)
                 self._replace(worker)
                 raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped")
-            reply: Any = worker.conn.recv()
+            reply: object = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError) as e:
             self._replace(worker)
             raise WorkerFailed(f"a query worker failed: {e}") from e
@@ -159,13 +126,13 @@ class WorkerPool:
             worker.stop()
 
 
-def unpack(reply: Any) -> Answer:
-    """An ``answer_job`` reply as an Answer, or the error it reports, raised."""
-    kind = reply[0]
-    if kind == "ok":
-        return Answer(reply[1], reply[2], reply[3])
-    errors: dict[str, type[KgError]] = {"syntax": QuerySyntaxError, "too-large": ResultTooLarge}
-    raise errors.get(kind, WorkerFailed)(reply[1])
+def unpack(reply: object) -> Answer:
+    """A worker's reply as the Answer it is, or the KgError it sent back, raised here."""
+    if isinstance(reply, KgError):
+        raise reply
+    if not isinstance(reply, Answer):
+        raise WorkerFailed(f"a query worker answered {type(reply).__name__}")
+    return reply
 
 
 def _serve(store_path: str, conn: Connection) -> None:
@@ -181,7 +148,7 @@ def _serve(store_path: str, conn: Connection) -> None:
         inherited.close()  # close them, so that a dead worker's pipe reads as closed
     _PARENT_ENDS.clear()
 
-    from .answer import answer_job
+    from .answer import run_job
 
     store = Store.read_only(store_path)
     give_back = _memory_trimmer()
@@ -191,7 +158,12 @@ def _serve(store_path: str, conn: Connection) -> None:
         except (EOFError, OSError):
             return
         started = time.monotonic()
-        conn.send(answer_job(store, job))
+        reply: Answer | KgError
+        try:
+            reply = run_job(store, job)
+        except KgError as e:  # the error object itself goes back, and is raised there
+            reply = e
+        conn.send(reply)
         if time.monotonic() - started > HEAVY_SECONDS:
             give_back()
 

@@ -10,13 +10,14 @@ from typing import Any
 
 from flask import Flask, Response
 
-from ..errors import ConfigError, KgError
+from ..errors import ConfigError
 from ..queries import load_queries
 from ..query_service import Limits
 from ..serving import Serving
 from ..store import DEFAULT_STORE, ENV_STORE
 from . import admin, api, dataset, errors, exports, home, pages, sparql, state, views
 from .direct import DirectSparql
+from .reply import policy
 
 DEFAULTS: dict[str, Any] = {
     "STORE": os.environ.get(ENV_STORE, str(DEFAULT_STORE)),
@@ -63,7 +64,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     if app.config["RESULT_CACHE"] not in CACHE_MODES:
         raise ConfigError(f"RESULT_CACHE is {app.config['RESULT_CACHE']!r}; choose one of {', '.join(CACHE_MODES)}")
-    cache_bytes = 0 if app.config["RESULT_CACHE"] == "off" else int(app.config["RESULT_CACHE_BYTES"])
+    cache_bytes = int(app.config["RESULT_CACHE_BYTES"])  # the build's one cache; the mode says which answers go in
     remote = None
     if app.config["REMOTE"]:
         from ..remote import RemoteEndpoints  # requests loads only in remote mode
@@ -82,17 +83,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
-    app.add_template_filter(pages.local_url, "local_url")
     app.register_blueprint(home.bp)
     app.after_request(_headers)
     if _flag(app.config["DIRECT_SPARQL"]):
-        app.wsgi_app = DirectSparql(  # type: ignore[method-assign]
-            app.wsgi_app,
-            app.extensions["kg"]["serving"],
-            int(app.config["MAX_CONTENT_LENGTH"]),
-            app.config["RESULT_CACHE"] == "all",
-            lambda error: _headers(errors.kg_error(error) if isinstance(error, KgError) else errors.unexpected(error)),
-        )
+        serving = app.extensions["kg"]["serving"]
+        direct = DirectSparql(app.wsgi_app, serving, int(app.config["MAX_CONTENT_LENGTH"]), app.config["RESULT_CACHE"] == "all")
+        app.wsgi_app = direct  # type: ignore[method-assign]
     return app
 
 
@@ -103,16 +99,8 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
-
-
 def _headers(response: Response) -> Response:
-    """CORS for any origin (no credentials): the endpoint is public and read-only. Pages
-    load nothing from elsewhere and may not be framed."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    if response.mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+    """The headers every answer carries (``reply.policy``, shared with the WSGI shortcut)."""
+    for name, value in policy(response.mimetype or ""):
+        response.headers[name] = value
     return response

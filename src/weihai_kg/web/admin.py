@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
+from ..errors import Forbidden, NotFound
 from . import state
 
 bp = Blueprint("admin", __name__)
@@ -18,9 +19,9 @@ bp = Blueprint("admin", __name__)
 def reload() -> Response:
     token = str(current_app.config.get("ADMIN_TOKEN") or "")
     if not token:
-        abort(404)
+        raise NotFound("no such route: /admin/reload is off unless ADMIN_TOKEN is set")
     given = request.headers.get("Authorization", "")
     if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-        abort(403, description="a valid admin token is needed")
+        raise Forbidden("a valid admin token is needed")
     switched = state.serving().reload()
     return jsonify(switched=switched, build=state.serving().current.build_id)

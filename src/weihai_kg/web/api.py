@@ -7,12 +7,12 @@ import os
 
 from flask import Blueprint, Response, jsonify, request
 
+from .. import formats
 from ..errors import UnknownQuery
 from ..queries import NamedQuery
 from ..result_cache import Cached
 from . import state
-from .conneg import negotiate
-from .sparql import service
+from .negotiation import accept_of, language, negotiate
 
 bp = Blueprint("api", __name__)
 LANGUAGES = ["en", "ko", "zh"]
@@ -24,15 +24,14 @@ def named_queries() -> dict[str, NamedQuery]:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    opened = state.opened()
-    return jsonify(
-        status="ok", store=str(opened.path.name), build=opened.info.build_id, built_at=opened.info.built_at, quads=opened.info.quads, pid=os.getpid()
-    )
+    snapshot = state.snapshot()
+    info = snapshot.info
+    return jsonify(status="ok", store=str(snapshot.path.name), build=info.build_id, built_at=info.built_at, quads=info.quads, pid=os.getpid())
 
 
 @bp.get("/queries")
 def list_queries() -> Response:
-    lang = request.args.get("lang") or request.accept_languages.best_match(LANGUAGES, default="en")
+    lang = language(request.args.get("lang"), request.headers, LANGUAGES)
     items = [
         {
             "name": name,
@@ -43,6 +42,7 @@ def list_queries() -> Response:
             "parameters": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description} for p in q.params],
             "url": request.url_root + "queries/" + name,
             "sparql": q.text,
+            "bound": q.bound(),  # with each parameter's default bound: what the query page runs
         }
         for name, q in named_queries().items()
     ]
@@ -57,12 +57,11 @@ def run_query(name: str) -> Response:
     if query is None:
         raise UnknownQuery(f"no query named {name!r}; GET /queries lists them")
     params = {k: v for k, v in request.args.items() if k != "format"}
-    bindings = query.substitutions(params)
-    fmt = negotiate(query.form, request.accept_mimetypes, request.args.get("format"))
+    text = query.bound(params)
+    fmt = negotiate(formats.BY_FORM[query.form], accept_of(request.headers), request.args.get("format"), what=f"a {query.form} result")
 
     def compute() -> Cached:
-        answer = service().answer(query.text, fmt.key, substitutions=bindings, client=request.remote_addr or "")
+        answer = state.service().answer(text, fmt.key, client=request.remote_addr or "")
         return Cached(answer.body, fmt.media_type)
 
-    key = ("named", name, fmt.key, tuple(sorted((v.value, str(t)) for v, t in bindings.items())))
-    return state.cached(key, compute, {"Vary": "Accept"})
+    return state.cached(("named", name, fmt.key, text), compute, {"Vary": "Accept"})

@@ -4,19 +4,15 @@ federation (SERVICE is refused)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import Response
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
-from werkzeug.datastructures import MIMEAccept
 
 from .. import formats
-from ..namespaces import PREFIXES
-from .conneg import NotAcceptable
+from ..namespaces import ENTAILMENT_SIMPLE, PREFIXES, RDF_TYPE, SD, SD_PREFIXES
+from . import state
+from .negotiation import negotiate
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
-DESCRIPTION_FORMATS = [formats.GRAPHS["turtle"], formats.GRAPHS["jsonld"], formats.GRAPHS["rdfxml"]]
+DESCRIPTION_FORMATS = [formats.GRAPHS[k] for k in ("turtle", "jsonld", "rdfxml")]
 
 
 def sd(local: str) -> NamedNode:
@@ -32,7 +28,7 @@ def description_triples(endpoint: str) -> list[Triple]:
         Triple(service, sd("endpoint"), NamedNode(endpoint)),
         Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-        Triple(service, sd("defaultEntailmentRegime"), NamedNode("http://www.w3.org/ns/entailment/Simple")),
+        Triple(service, sd("defaultEntailmentRegime"), ENTAILMENT_SIMPLE),
         Triple(service, sd("defaultDataset"), dataset),
         Triple(dataset, RDF_TYPE, sd("Dataset")),
         Triple(dataset, sd("defaultGraph"), default_graph),
@@ -54,21 +50,8 @@ def description_triples(endpoint: str) -> list[Triple]:
     return triples
 
 
-@lru_cache(maxsize=16)
-def _render(endpoint: str, key: str) -> bytes:
-    return formats.write_rdf(description_triples(endpoint), key, {"sd": SD, "dct": PREFIXES["dct"]})
-
-
-def service_description(endpoint: str, accept: MIMEAccept, format_param: str | None) -> Response:
-    """The description in Turtle, JSON-LD or RDF/XML; raises NotAcceptable otherwise."""
-    if format_param:
-        given = formats.by_name_or_type(format_param)
-        if given is None or given not in DESCRIPTION_FORMATS:
-            raise NotAcceptable(f"the service description is offered as {', '.join(f.media_type for f in DESCRIPTION_FORMATS)}")
-        chosen = given
-    else:
-        best = accept.best_match([f.media_type for f in DESCRIPTION_FORMATS], default=DESCRIPTION_FORMATS[0].media_type)
-        chosen = next(f for f in DESCRIPTION_FORMATS if f.media_type == best)
-    response = Response(_render(endpoint, chosen.key), mimetype=chosen.media_type)
-    response.headers["Vary"] = "Accept"
-    return response
+def service_description(endpoint: str, accept: str, format_param: str | None) -> Response:
+    """The description in Turtle, JSON-LD or RDF/XML; raises NotAcceptable for another ``format=``."""
+    chosen = negotiate(DESCRIPTION_FORMATS, accept, format_param, fallback=DESCRIPTION_FORMATS[0], what="the service description")
+    body = state.memo(("service-description", endpoint, chosen.key), lambda: formats.write_rdf(description_triples(endpoint), chosen.key, SD_PREFIXES))
+    return Response(body, mimetype=chosen.media_type, headers={"Vary": "Accept"})

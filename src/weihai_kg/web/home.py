@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response
 
 from .. import formats
 from ..namespaces import BASE
 from .pages import ui_language
+from .templating import render
 
 bp = Blueprint("home", __name__)
 
@@ -23,5 +24,5 @@ ORDER BY ?name"""
 @bp.get("/")
 def index() -> Response:
     lang = ui_language()
-    html = render_template("index.html", lang=lang, base=BASE, default_query=DEFAULT_QUERY, formats=list(formats.ALL.values()))
-    return Response(html, mimetype="text/html", headers={"Vary": "Accept-Language"})
+    html = render("index.html", lang=lang, base=BASE, default_query=DEFAULT_QUERY, formats=list(formats.ALL.values()))
+    return Response(html, mimetype=formats.HTML.media_type, headers={"Vary": "Accept-Language"})

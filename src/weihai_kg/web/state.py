@@ -1,18 +1,17 @@
 """What a request works on: one snapshot of the served build, taken on first use and given
-back when the request ends (see ``serving.Serving``)."""
+back when the request ends (see ``serving.Serving``), and that build's one cache."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
 from flask import Response, current_app, g
-from pyoxigraph import Store
 
 from ..queries import NamedQuery
-from ..query_service import QueryService
+from ..query_service import QueryService, ServiceReader
 from ..result_cache import Cached
 from ..serving import Serving, Snapshot
-from ..store import OpenStore
+from ..store import BuildInfo
 
 
 def serving() -> Serving:
@@ -33,12 +32,13 @@ def release(_: BaseException | None = None) -> None:
         serving().release(taken)
 
 
-def opened() -> OpenStore:
-    return snapshot().opened
+def info() -> BuildInfo:
+    return snapshot().info
 
 
-def store() -> Store:
-    return snapshot().opened.store
+def store() -> ServiceReader:
+    """The served store as views read it: their SPARQL goes through the query service."""
+    return snapshot().reader
 
 
 def service() -> QueryService:
@@ -51,12 +51,19 @@ def queries() -> dict[str, NamedQuery]:
 
 
 def cached(key: Hashable, compute: Callable[[], Cached], headers: dict[str, str] | None = None) -> Response:
-    """The answer for ``key`` from this build's result cache, computed (and kept) on a miss;
-    ``X-Cache`` tells which. Errors raised by ``compute`` are not kept."""
-    found, hit = snapshot().results.fetch(key, compute)
+    """An answer (a named query's, a page) for ``key`` from this build's cache, computed on a
+    miss and kept unless the cache is off; ``X-Cache`` tells which. Errors are not kept."""
+    found, hit = snapshot().results.fetch(key, compute, keep=current_app.config["RESULT_CACHE"] != "off")
     response = Response(found.body, mimetype=found.media_type, headers=headers)
     response.headers["X-Cache"] = "hit" if hit else "miss"
     return response
+
+
+def memo(key: Hashable, compute: Callable[[], bytes]) -> bytes:
+    """What is computed once per served build (dumps, VoID, the ontology page), in the same
+    cache, whatever the answer cache's mode."""
+    found, _ = snapshot().results.fetch(("memo", key), lambda: Cached(compute(), ""))
+    return found.body
 
 
 def cache_sparql() -> bool:

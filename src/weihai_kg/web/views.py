@@ -6,45 +6,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
-from pyoxigraph import Store
+from flask import Blueprint, Response, current_app, request, send_file
 
+from .. import formats
 from ..charts import Span, investments, project_periods
+from ..errors import NotFound
 from ..namespaces import BASE
 from . import state
 from .pages import ui_language
+from .templating import render
 
 bp = Blueprint("views", __name__)
 VENDOR = {"cytoscape.min.js": Path("cytoscape") / "dist" / "cytoscape.min.js"}
-
-
-def _store() -> Store:
-    return state.store()
 
 
 @bp.get("/vendor/<name>")
 def vendor(name: str) -> Response:
     """Only the listed files of node_modules are served."""
     if name not in VENDOR:
-        abort(404)
+        raise NotFound(f"no browser library {name!r} is served")
     path = Path(current_app.config["VENDOR_DIR"]).resolve() / VENDOR[name]
     if not path.is_file():
-        abort(404, description=f"{name} is not installed; run scripts/setup (npm ci)")
-    return send_file(path, mimetype="text/javascript", max_age=86400)
+        raise NotFound(f"{name} is not installed; run scripts/setup (npm ci)")
+    return send_file(path, mimetype=formats.JAVASCRIPT.media_type, max_age=86400)
 
 
 @bp.get("/view/graph")
 def graph_view() -> Response:
     lang = ui_language()
     params = {k: v for k, v in request.args.items() if k in ("query", "entity", "hops", "classes", "sparql")}
-    html = render_template("graph.html", lang=lang, base=BASE, params=params)
-    return Response(html, mimetype="text/html")
+    html = render("graph.html", lang=lang, base=BASE, params=params)
+    return Response(html, mimetype=formats.HTML.media_type)
 
 
 @bp.get("/view/timeline")
 def timeline() -> Response:
     lang = ui_language()
-    spans = project_periods(_store(), lang)
+    spans = project_periods(state.store(), lang)
     first = min(Span.months(s.start) for s in spans) // 12 * 12
     last = (max(Span.months(s.end) for s in spans) // 12 + 1) * 12
     width, left, row = 640, 470, 34
@@ -54,16 +52,16 @@ def timeline() -> Response:
         for i, s in enumerate(spans)
     ]
     years = [{"year": first // 12 + i, "x": left + i * 12 * scale} for i in range((last - first) // 12 + 1)]
-    html = render_template("timeline.html", lang=lang, bars=bars, years=years, height=60 + len(spans) * row, width=left + width + 170)
-    return Response(html, mimetype="text/html")
+    html = render("timeline.html", lang=lang, bars=bars, years=years, height=60 + len(spans) * row, width=left + width + 170)
+    return Response(html, mimetype=formats.HTML.media_type)
 
 
 @bp.get("/view/investments")
 def investment_chart() -> Response:
     lang = ui_language()
-    rows = investments(_store(), lang)
+    rows = investments(state.store(), lang)
     top = max(b.value for b in rows)
     width, left, row = 560, 420, 40
     bars = [{"bar": b, "y": 30 + i * row, "w": max(float(b.value / top) * width, 2)} for i, b in enumerate(rows)]
-    html = render_template("investments.html", lang=lang, bars=bars, height=50 + len(rows) * row, left=left, width=left + width + 200)
-    return Response(html, mimetype="text/html")
+    html = render("investments.html", lang=lang, bars=bars, height=50 + len(rows) * row, left=left, width=left + width + 200)
+    return Response(html, mimetype=formats.HTML.media_type)

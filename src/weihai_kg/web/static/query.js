@@ -139,12 +139,9 @@ async function loadExamples(app, editor, refresh) {
     a.dataset.name = q.name;
     a.addEventListener("click", (event) => {
       event.preventDefault();
-      let text = q.sparql;
-      for (const p of q.parameters) {
-        // The page runs plain SPARQL: bind each parameter to its default with VALUES, first in WHERE.
-        const value = p.type === "iri" ? `<${p.default}>` : p.type === "xsd:string" ? JSON.stringify(p.default) : `"${p.default}"^^${p.type}`;
-        text = text.replace(/WHERE\s*\{/i, (m) => `${m}\n  VALUES ?${p.name} { ${value} }`);
-      }
+      // The server binds each parameter's default (the one way parameters are bound: a
+      // VALUES block with full IRIs), so the text runs as it is.
+      const text = q.bound;
       editor.value = text;
       refresh();
     });
