@@ -46,7 +46,7 @@ def main() -> int:
     work = Path(os.path.relpath((args.work or ROOT / "build" / "bench" / f"{args.triples}").resolve(), ROOT))
     os.chdir(ROOT)  # paths relative to the checkout, in the commands and in what they print
     if not (work / "data" / "reports.nq").exists():
-        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--triples", str(args.triples), "--out", str(work)], check=True, cwd=ROOT)
+        subprocess.run([sys.executable, "-m", "bench.generate", "--triples", str(args.triples), "--out", str(work)], check=True, cwd=ROOT)
     rows = []
     seconds, mib, _ = timed([str(BIN / "weihai-kg"), "validate", "--root", str(work)])
     rows.append(("weihai-kg validate (sparql engine)", seconds, mib))

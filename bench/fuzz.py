@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from tests.fuzzing import DOCUMENTED, Request, edits, mutate, requests
 from tests.server import running_server
 
-from weihai_kg.queries import load_queries
-from weihai_kg.sparql_text import uses_service
+from weihai_kg.query.named import load_queries
+from weihai_kg.query.text import uses_service
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -46,7 +46,7 @@ class Query:
 def named_queries() -> list[Query]:
     """The questions of ``queries/`` with their parameters' defaults written in (VALUES), so
     that any SPARQL endpoint can run them as they are."""
-    from weihai_kg.queries import load_queries
+    from weihai_kg.query.named import load_queries
 
     found = []
     for name, query in sorted(load_queries(ROOT / "queries").items()):

@@ -51,7 +51,7 @@ def prepared(triples: int) -> tuple[Path, Path, Path]:
         work = ROOT / "build" / "bench" / f"{triples}"
         root = work
         if not (work / "data" / "reports.nq").exists():
-            subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--triples", str(triples), "--out", str(work)], check=True)
+            subprocess.run([sys.executable, "-m", "bench.generate", "--triples", str(triples), "--out", str(work)], check=True, cwd=ROOT)
     store = work / "store"
     if not store.exists():
         subprocess.run([str(BIN / "weihai-kg"), "build", "--root", str(root), "--store", str(store)], check=True)

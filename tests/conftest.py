@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Quad, Store
 
-from weihai_kg.build import build
 from weihai_kg.sources import ProjectPaths, read_sources
-from weihai_kg.store import BuildInfo, open_store
+from weihai_kg.store.build import build
+from weihai_kg.store.layout import BuildInfo, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

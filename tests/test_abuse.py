@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from weihai_kg.store import BuildInfo
+from weihai_kg.store.layout import BuildInfo
 
 from .abuse import (
     CARTESIAN,

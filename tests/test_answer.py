@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Store
 
-from weihai_kg.answer import Job, run_job
 from weihai_kg.errors import ResultTooLarge
+from weihai_kg.query.run import Job, run_job
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])

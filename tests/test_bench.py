@@ -10,7 +10,7 @@ from bench import load
 from bench.references import dump_store, oxigraph_load, oxigraph_reference
 from pyoxigraph import Store
 
-from weihai_kg.store import BuildInfo
+from weihai_kg.store.layout import BuildInfo
 
 from .server import running_server
 

@@ -17,7 +17,7 @@ import requests
 from pyoxigraph import DefaultGraph, Store
 from SPARQLWrapper import CSV, JSON, SPARQLWrapper
 
-from weihai_kg.store import BuildInfo
+from weihai_kg.store.layout import BuildInfo
 
 from .abuse import session_from
 from .server import running_server

@@ -13,7 +13,7 @@ import rdflib
 from weihai_kg.errors import ShapesError
 from weihai_kg.namespaces import GRAPH_ONTOLOGY, compact
 from weihai_kg.sources import ProjectPaths, read_file
-from weihai_kg.validate import ValidationReport, load_shapes, validate_quads, validate_sources
+from weihai_kg.validation.validate import ValidationReport, load_shapes, validate_quads, validate_sources
 
 from .test_shapes import BROKEN, MINIMAL
 
@@ -56,7 +56,7 @@ def test_every_fixture_at_once(paths: ProjectPaths) -> None:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("generated")
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--triples", "4000", "--out", str(out)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "bench.generate", "--triples", "4000", "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
     return out
 
 
@@ -83,7 +83,7 @@ def test_generated_data_with_a_fault_fails_alike(generated: Path, paths: Project
 
 
 def test_a_shape_the_compiler_does_not_know_is_refused(tmp_path: Path) -> None:
-    from weihai_kg.shapes_sparql import compile_shapes
+    from weihai_kg.validation.compiled import compile_shapes
 
     shapes = rdflib.Graph().parse(
         data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .

@@ -17,8 +17,10 @@ import requests
 from pyld import jsonld
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store, parse
 
-from weihai_kg import export, formats, network
-from weihai_kg.store import BuildInfo
+from weihai_kg import formats
+from weihai_kg.export import network
+from weihai_kg.export import rdf as export
+from weihai_kg.store.layout import BuildInfo
 
 from .server import running_server
 

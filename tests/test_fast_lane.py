@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from weihai_kg.answer import Answer, Job
 from weihai_kg.errors import ResultTooLarge
-from weihai_kg.fast_lane import bounded
-from weihai_kg.query_service import Limits, QueryService
-from weihai_kg.store import BuildInfo, open_store
+from weihai_kg.query.fast_lane import bounded
+from weihai_kg.query.run import Answer, Job
+from weihai_kg.query.service import Limits, QueryService
+from weihai_kg.store.layout import BuildInfo, open_store
 
 PROJECT = "https://w3id.org/weihai-kg/id/project/china-korea-trade-ecommerce-park"
 WH = "PREFIX wh: <https://w3id.org/weihai-kg/ontology#> "

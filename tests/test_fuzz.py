@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from weihai_kg.queries import load_queries
-from weihai_kg.sparql_text import uses_service
-from weihai_kg.store import BuildInfo
+from weihai_kg.query.named import load_queries
+from weihai_kg.query.text import uses_service
+from weihai_kg.store.layout import BuildInfo
 from weihai_kg.web import create_app
 
 from .fuzzing import DOCUMENTED, Request, edits, mutate, requests

@@ -244,8 +244,8 @@ def test_a_read_only_store_directory_fails_the_build_and_keeps_the_store(checkou
 
 
 def test_a_reload_that_cannot_open_the_new_build_keeps_serving_the_old(checkout: Path) -> None:
-    from weihai_kg.query_service import Limits
-    from weihai_kg.serving import Serving
+    from weihai_kg.query.service import Limits
+    from weihai_kg.store.serving import Serving
 
     link = checkout / "s" / "store"
     serving = Serving(link, Limits(workers=1), check_every=0)

@@ -10,7 +10,7 @@ import pytest
 import rdflib
 import requests
 
-from weihai_kg.store import BuildInfo
+from weihai_kg.store.layout import BuildInfo
 
 from .conftest import ARTIFACTS
 from .server import running_server

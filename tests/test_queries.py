@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pyoxigraph import QuerySolutions, QueryTriples, Store
 
+from weihai_kg.export.results import term_text
 from weihai_kg.namespaces import PREFIXES, compact
-from weihai_kg.queries import NamedQuery, load_queries, run_named
-from weihai_kg.results import term_text
+from weihai_kg.query.named import NamedQuery, load_queries, run_named
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = load_queries(ROOT / "queries")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from weihai_kg.stats import compute_stats
-from weihai_kg.store import BuildInfo
+from weihai_kg.read.stats import compute_stats
+from weihai_kg.store.layout import BuildInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

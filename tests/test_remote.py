@@ -17,9 +17,9 @@ import pytest
 import requests
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
-from weihai_kg.remote import RemoteEndpoints
-from weihai_kg.sparql_text import bind
-from weihai_kg.store import BuildInfo, open_store
+from weihai_kg.query.remote import RemoteEndpoints
+from weihai_kg.query.text import bind
+from weihai_kg.store.layout import BuildInfo, open_store
 
 from .server import oxigraph_server, running_server
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from weihai_kg.result_cache import Cached, ResultCache
+from weihai_kg.query.cache import Cached, ResultCache
 from weihai_kg.web import create_app
 
 JSON = {"Accept": "application/sparql-results+json"}
@@ -102,7 +102,7 @@ def test_keys_belong_to_one_build() -> None:
 
 
 def test_emptied_when_a_new_build_is_served(paths: Any, tmp_path: Path) -> None:
-    from weihai_kg.build import build
+    from weihai_kg.store.build import build
 
     store = tmp_path / "store"
     build(paths, store)

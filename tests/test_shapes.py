@@ -11,7 +11,7 @@ import pytest
 
 from weihai_kg.namespaces import GRAPH_ONTOLOGY
 from weihai_kg.sources import ProjectPaths, read_file
-from weihai_kg.validate import ENGINES, ValidationReport, load_shapes, validate_quads
+from weihai_kg.validation.validate import ENGINES, ValidationReport, load_shapes, validate_quads
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal.trig"
@@ -71,7 +71,7 @@ def test_broken_fixture_fails_on_its_rule(paths: ProjectPaths, fixture: Path, en
 
 
 def test_real_data_conforms(paths: ProjectPaths, quads: list) -> None:
-    from weihai_kg.validate import validate_project
+    from weihai_kg.validation.validate import validate_project
 
     report = validate_project(quads, paths)
     assert report.conforms, report.text()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from weihai_kg.store import BuildInfo
+from weihai_kg.store.layout import BuildInfo
 
 from .conftest import ARTIFACTS
 from .server import running_server

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from weihai_kg.answer import Job
 from weihai_kg.errors import WorkerFailed
-from weihai_kg.store import BuildInfo
-from weihai_kg.workers import WorkerPool
+from weihai_kg.query.run import Job
+from weihai_kg.query.workers import WorkerPool
+from weihai_kg.store.layout import BuildInfo
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -24,8 +24,8 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 PROBE = """
 import sys
 from pathlib import Path
-from weihai_kg.answer import Job
-from weihai_kg.workers import WorkerPool
+from weihai_kg.query.run import Job
+from weihai_kg.query.workers import WorkerPool
 pool = WorkerPool(Path(sys.argv[1]), 1, 10)
 print(type(next(iter(pool._all)).process).__name__, pool.run(Job("ASK { ?s ?p ?o }", "json", 10)).body.decode())
 pool.close()
@@ -111,7 +111,7 @@ def _alive(pid: int) -> bool:
 def test_memory_trimmer_is_glibc_malloc_trim() -> None:
     """Workers give a heavy query's memory back with malloc_trim (1: memory released, 0: none
     to release); a no-op lambda would return None."""
-    from weihai_kg.workers import _memory_trimmer
+    from weihai_kg.query.workers import _memory_trimmer
 
     assert _memory_trimmer()() in (0, 1)
 

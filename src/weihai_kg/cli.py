@@ -11,14 +11,14 @@ from pathlib import Path
 
 from pyoxigraph import QueryTriples
 
-from .engines import ENGINES
-from .errors import KgError, QueryParameterError, ValidationFailed
-from .formats import EXPORTS, GRAPHS, JSONLD_FRAMES, SOLUTIONS
-from .queries import find_query, load_queries, run_named
-from .results import serialize, table
-from .sources import ProjectPaths
-from .stats import compute_stats
-from .store import ENV_STORE, open_store, resolve_store_path
+from weihai_kg.errors import KgError, QueryParameterError, ValidationFailed
+from weihai_kg.export.results import serialize, table
+from weihai_kg.formats import EXPORTS, GRAPHS, JSONLD_FRAMES, SOLUTIONS
+from weihai_kg.query.named import find_query, load_queries, run_named
+from weihai_kg.read.stats import compute_stats
+from weihai_kg.sources import ProjectPaths
+from weihai_kg.store.layout import ENV_STORE, open_store, resolve_store_path
+from weihai_kg.validation.engines import ENGINES
 
 
 def _paths(args: argparse.Namespace) -> ProjectPaths:
@@ -26,8 +26,8 @@ def _paths(args: argparse.Namespace) -> ProjectPaths:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build, build_remote
-    from .remote import RemoteEndpoints
+    from weihai_kg.query.remote import RemoteEndpoints
+    from weihai_kg.store.build import build, build_remote
 
     if args.remote:
         endpoints = RemoteEndpoints.from_urls(args.remote, args.remote_store)
@@ -42,7 +42,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_sources
+    from weihai_kg.validation.validate import validate_sources
 
     paths = _paths(args)
     print(f"• validating {paths.data_dir} against {paths.shapes_dir}", file=sys.stderr, flush=True)
@@ -85,13 +85,13 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .web.server import serve
+    from weihai_kg.web.server import serve
 
     store_path = resolve_store_path(args.store)
     # Flags override WEIHAI_KG_* variables only when given, so both ways of configuring work.
     overrides: dict[str, object] = {"STORE": str(store_path), "QUERY_DIR": str(_paths(args).queries_dir)}
     if args.remote:
-        from .remote import RemoteEndpoints, RemoteRunner
+        from weihai_kg.query.remote import RemoteEndpoints, RemoteRunner
 
         endpoints = RemoteEndpoints.from_urls(args.remote)
         RemoteRunner(endpoints, 10).fetch("ASK {}", graph=False)  # fail here, clearly, if it is not there
@@ -110,7 +110,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export_render import Selection, render
+    from weihai_kg.export.render import Selection, render
 
     store = open_store(resolve_store_path(args.store)).store
     construct = None
@@ -134,10 +134,10 @@ def cmd_docs(args: argparse.Namespace) -> int:
     browsers, from the built store; no server or query worker is started."""
     import shutil
 
-    from .formats import write_rdf
-    from .namespaces import GRAPH_ONTOLOGY
-    from .web.present import ontology_page
-    from .web.templating import STATIC
+    from weihai_kg.formats import write_rdf
+    from weihai_kg.namespaces import GRAPH_ONTOLOGY
+    from weihai_kg.web.present import ontology_page
+    from weihai_kg.web.templating import STATIC
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import DefaultGraph, Quad, QueryResultsFormat, RdfFormat, Triple, serialize
 
-from .namespaces import PREFIXES
+from weihai_kg.namespaces import PREFIXES
 
 
 @dataclass(frozen=True)

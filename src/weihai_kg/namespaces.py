@@ -88,7 +88,7 @@ WH_DEFAULT_GRAPH = wh("DefaultGraph")
 
 def to_iri(text: str) -> NamedNode:
     """``text`` as an IRI; raises QueryParameterError (a client error) when it is not one."""
-    from .errors import QueryParameterError
+    from weihai_kg.errors import QueryParameterError
 
     try:
         return NamedNode(text)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 
-from .errors import ConfigError, DataSyntaxError, SourceLocation
-from .namespaces import GRAPH_ONTOLOGY
+from weihai_kg.errors import ConfigError, DataSyntaxError, SourceLocation
+from weihai_kg.namespaces import GRAPH_ONTOLOGY
 
 log = logging.getLogger(__name__)
 

@@ -10,14 +10,15 @@ from typing import Any
 
 from flask import Flask, Response
 
-from ..errors import ConfigError
-from ..queries import load_queries
-from ..query_service import Limits
-from ..serving import Serving
-from ..store import DEFAULT_STORE, ENV_STORE
-from . import admin, api, dataset, errors, exports, home, pages, sparql, state, views
-from .direct import DirectSparql
-from .reply import policy
+from weihai_kg.errors import ConfigError
+from weihai_kg.query.named import load_queries
+from weihai_kg.query.service import Limits
+from weihai_kg.store.layout import DEFAULT_STORE, ENV_STORE
+from weihai_kg.store.serving import Serving
+from weihai_kg.web import errors, state
+from weihai_kg.web.direct import DirectSparql
+from weihai_kg.web.reply import policy
+from weihai_kg.web.routes import admin, api, dataset, exports, home, pages, sparql, views
 
 DEFAULTS: dict[str, Any] = {
     "STORE": os.environ.get(ENV_STORE, str(DEFAULT_STORE)),
@@ -67,7 +68,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     cache_bytes = int(app.config["RESULT_CACHE_BYTES"])  # the build's one cache; the mode says which answers go in
     remote = None
     if app.config["REMOTE"]:
-        from ..remote import RemoteEndpoints  # requests loads only in remote mode
+        from weihai_kg.query.remote import RemoteEndpoints  # requests loads only in remote mode
 
         remote = RemoteEndpoints.from_urls(app.config["REMOTE"])
     app.extensions["kg"] = {

@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import Response
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from .. import formats
-from ..namespaces import ENTAILMENT_SIMPLE, PREFIXES, RDF_TYPE, SD, SD_PREFIXES
-from . import state
-from .negotiation import negotiate
+from weihai_kg import formats
+from weihai_kg.namespaces import ENTAILMENT_SIMPLE, PREFIXES, RDF_TYPE, SD, SD_PREFIXES
+from weihai_kg.web import state
+from weihai_kg.web.negotiation import negotiate
 
 DESCRIPTION_FORMATS = [formats.GRAPHS[k] for k in ("turtle", "jsonld", "rdfxml")]
 

@@ -18,13 +18,13 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..errors import KgError
-from ..formats import FORM, PLAIN, SPARQL_QUERY
-from ..serving import Serving
-from . import protocol
-from .negotiation import accept_in
-from .reply import Reply, for_error, policy
-from .sparql_answer import answer_query
+from weihai_kg.errors import KgError
+from weihai_kg.formats import FORM, PLAIN, SPARQL_QUERY
+from weihai_kg.store.serving import Serving
+from weihai_kg.web import protocol
+from weihai_kg.web.negotiation import accept_in
+from weihai_kg.web.reply import Reply, for_error, policy
+from weihai_kg.web.sparql_answer import answer_query
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]

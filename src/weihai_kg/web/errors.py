@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
-from .reply import Reply, for_error, plain
+from weihai_kg.web.reply import Reply, for_error, plain
 
 
 def response_of(reply: Reply) -> Response:

@@ -17,9 +17,9 @@ from functools import lru_cache
 from werkzeug.datastructures import Headers, LanguageAccept, MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from .. import formats
-from ..errors import NotAcceptable
-from ..formats import Format
+from weihai_kg import formats
+from weihai_kg.errors import NotAcceptable
+from weihai_kg.formats import Format
 
 
 def accept_of(headers: Headers | Mapping[str, str]) -> str:

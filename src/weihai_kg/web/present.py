@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Triple
 
-from ..describe import describe, label_of
-from ..namespaces import GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, RDF_TYPE, compact
-from ..read_store import ReadStore
-from .templating import local_url, render
+from weihai_kg.namespaces import GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, RDF_TYPE, compact
+from weihai_kg.read.describe import describe, label_of
+from weihai_kg.store.reading import ReadStore
+from weihai_kg.web.templating import local_url, render
 
 
 class View:

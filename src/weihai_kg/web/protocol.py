@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from ..errors import BadRequest, UnsupportedMediaType
-from ..formats import FORM, SPARQL_QUERY, SPARQL_UPDATE
+from weihai_kg.errors import BadRequest, UnsupportedMediaType
+from weihai_kg.formats import FORM, SPARQL_QUERY, SPARQL_UPDATE
 
 
 @dataclass(frozen=True)

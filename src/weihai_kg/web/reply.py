@@ -7,8 +7,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from ..errors import KgError
-from ..formats import HTML, PLAIN, content_type
+from weihai_kg.errors import KgError
+from weihai_kg.formats import HTML, PLAIN, content_type
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ class KgServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        from . import create_app
+        from weihai_kg.web import create_app
 
         return create_app(self.overrides)
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from .. import formats
-from ..errors import ReadOnly
-from ..result_cache import Cached
-from ..serving import Snapshot
-from .negotiation import negotiate
-from .protocol import QueryRequest
-from .reply import Reply, policy
+from weihai_kg import formats
+from weihai_kg.errors import ReadOnly
+from weihai_kg.query.cache import Cached
+from weihai_kg.store.serving import Snapshot
+from weihai_kg.web.negotiation import negotiate
+from weihai_kg.web.protocol import QueryRequest
+from weihai_kg.web.reply import Reply, policy
 
 
 def cache_key(text: str, fmt: formats.Format, default_graph: tuple[str, ...] = (), named_graphs: tuple[str, ...] = ()) -> Hashable:

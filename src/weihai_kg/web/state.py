@@ -7,11 +7,11 @@ from collections.abc import Callable, Hashable
 
 from flask import Response, current_app, g
 
-from ..queries import NamedQuery
-from ..query_service import QueryService, ServiceReader
-from ..result_cache import Cached
-from ..serving import Serving, Snapshot
-from ..store import BuildInfo
+from weihai_kg.query.cache import Cached
+from weihai_kg.query.named import NamedQuery
+from weihai_kg.query.service import QueryService, ServiceReader
+from weihai_kg.store.layout import BuildInfo
+from weihai_kg.store.serving import Serving, Snapshot
 
 
 def serving() -> Serving:

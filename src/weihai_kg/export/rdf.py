@@ -1,0 +1,82 @@
+"""Dumping the store for other tools: Turtle, N-Triples, RDF/XML (the union graph), N-Quads
+and TriG (every named graph, so provenance travels with the data), and JSON-LD compacted
+with the published context, or framed per entity type."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pyld import jsonld
+from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, serialize
+
+from weihai_kg.errors import QueryParameterError
+from weihai_kg.formats import GRAPHS, WITH_GRAPHS, write_rdf
+from weihai_kg.formats import JSONLD_FRAMES as FRAMES
+from weihai_kg.namespaces import BASE
+from weihai_kg.store.reading import ReadStore
+
+CONTEXT_URL = f"{BASE}context.jsonld"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[3] / "ontology"  # the checkout's, from src/weihai_kg/export/rdf.py
+RDF_EXPORTS = ("turtle", "ntriples", "rdfxml", "nquads", "trig")
+
+
+def union_triples(store: ReadStore) -> list[Triple]:
+    return [q.triple for q in store.quads_for_pattern(None, None, None, DefaultGraph())]
+
+
+def named_quads(store: ReadStore) -> list[Quad]:
+    return [q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, DefaultGraph)]
+
+
+def export_rdf(store: ReadStore, key: str) -> bytes:
+    """One of RDF_EXPORTS; raises QueryParameterError for another name."""
+    if key not in RDF_EXPORTS:
+        raise QueryParameterError(f"no RDF export {key!r}; choose one of {', '.join([*RDF_EXPORTS, 'jsonld'])}")
+    items: list[Quad] | list[Triple] = named_quads(store) if key in WITH_GRAPHS else union_triples(store)
+    return write_rdf(items, key)
+
+
+@cache
+def context_document(folder: Path = ONTOLOGY_DIR) -> dict[str, Any]:
+    """The published JSON-LD context (``ontology/context.jsonld``)."""
+    loaded: dict[str, Any] = json.loads((folder / "context.jsonld").read_text(encoding="utf-8"))
+    return loaded
+
+
+def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """pyld's loader for our own context only: expanding never fetches anything remote."""
+    if url != CONTEXT_URL:
+        raise jsonld.JsonLdError(f"weihai-kg loads no remote documents ({url})", "jsonld.LoadDocumentError", code="loading document failed")
+    return {"contextUrl": None, "documentUrl": url, "document": context_document()}
+
+
+def expanded(store: ReadStore) -> list[dict[str, Any]]:
+    nquads = (serialize(union_triples(store), format=RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    result: list[dict[str, Any]] = jsonld.from_rdf(nquads, {"format": GRAPHS["nquads"].media_type})
+    return result
+
+
+def export_jsonld(store: ReadStore) -> dict[str, Any]:
+    """The union graph compacted with the published context (referenced by URL)."""
+    compacted: dict[str, Any] = jsonld.compact(expanded(store), context_document(), {"documentLoader": document_loader})
+    compacted["@context"] = CONTEXT_URL
+    return compacted
+
+
+def export_framed(store: ReadStore, frame_name: str) -> dict[str, Any]:
+    """Entities of one type with what they link to embedded (``ontology/frames/NAME.jsonld``)."""
+    if frame_name not in FRAMES:
+        raise QueryParameterError(f"no frame {frame_name!r}; choose one of {', '.join(FRAMES)}")
+    frame = json.loads((ONTOLOGY_DIR / "frames" / f"{frame_name}.jsonld").read_text(encoding="utf-8"))
+    # Only what the frame names is embedded; every other link stays an IRI, so entities stay shallow.
+    options = {"documentLoader": document_loader, "omitGraph": False, "embed": "@never", "omitDefault": True}
+    framed: dict[str, Any] = jsonld.frame(expanded(store), frame, options)
+    framed["@context"] = CONTEXT_URL
+    return framed
+
+
+def to_json_bytes(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,127 @@
+"""Running one query and writing its answer: the typed job that goes in, the answer that comes
+out, and the typed errors in between. Query workers, the fast lane and remote mode all answer
+through ``run_job`` or ``write_answer``, so every path gives the same bytes and the same
+limits. Limits on rows apply here, where the result is produced."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples, Store, Triple, parse_query_results
+
+from weihai_kg import formats
+from weihai_kg.errors import QuerySyntaxError, ResultTooLarge
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+
+@dataclass(frozen=True)
+class Job:
+    """One checked query to answer: its text (parameters already bound), the answer's format,
+    the row limit (0: none, for the server's own reads) and the protocol's dataset."""
+
+    query: str
+    format_key: str
+    max_rows: int
+    default_graph: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    form: str
+    format_key: str
+    body: bytes
+
+
+def evaluate(store: Store, text: str, default_graph: tuple[str, ...] = (), named_graphs: tuple[str, ...] = ()) -> QueryResult:
+    """``store.query`` with pyoxigraph's errors read the one way: SyntaxError is a syntax
+    error with the parser's position; ValueError and RuntimeError are faults of evaluation in
+    the client's query (a bad regex, a variable bound twice), answered as the same 400."""
+    options: dict[str, Any] = {}
+    if default_graph or named_graphs:
+        # SPARQL 1.1 Protocol: the request's graphs are the whole dataset, so a graph list
+        # left out is empty (not "all graphs").
+        options["default_graph"] = [NamedNode(g) for g in default_graph]
+        options["named_graphs"] = [NamedNode(g) for g in named_graphs]
+    try:
+        return store.query(text, **options)
+    except SyntaxError as e:
+        raise QuerySyntaxError(str(e)) from e
+    except (ValueError, RuntimeError) as e:
+        raise QuerySyntaxError(f"the query cannot be evaluated: {e}") from e
+
+
+def run_job(store: Store, job: Job) -> Answer:
+    """Answer ``job`` on ``store``; raises QuerySyntaxError or ResultTooLarge."""
+    result = evaluate(store, job.query, job.default_graph, job.named_graphs)
+    return write_answer(result, job, lambda: evaluate(store, job.query, job.default_graph, job.named_graphs))
+
+
+def write_answer(result: QueryResult | list[Triple], job: Job, again: Callable[[], Any]) -> Answer:
+    """``result`` written in the job's format within its row limit; ``again`` gives the same
+    solutions afresh, for counting the rows of a large SELECT result. Raises ResultTooLarge."""
+    fmt = formats.ALL[job.format_key]
+    limit = job.max_rows or None
+    if isinstance(result, QueryTriples | list):
+        triples = []
+        for triple in result:
+            triples.append(triple)
+            if limit and len(triples) > limit:
+                raise ResultTooLarge(f"the result has more than {limit} triples; narrow the query")
+        return Answer("CONSTRUCT", fmt.key, formats.write_rdf(triples, fmt.key))
+    if isinstance(result, QueryBoolean):
+        return Answer("ASK", fmt.key, result.serialize(format=fmt.results) or b"")
+    if not isinstance(result, QuerySolutions):
+        raise TypeError(f"expected QuerySolutions, got {type(result).__name__}")
+    if limit is None:
+        return Answer("SELECT", fmt.key, result.serialize(format=fmt.results) or b"")
+    # One run, written straight out. Every row takes at least one byte in every results
+    # format, so a body of at most max_rows bytes cannot hold too many rows; only a larger
+    # one is counted. The writer stops at a byte bound, so a runaway result never fills the
+    # worker's memory.
+    out = _Bounded(limit * BYTES_PER_ROW)
+    try:
+        result.serialize(out, format=fmt.results)
+    except _Overflow:
+        raise ResultTooLarge(f"the result has more than {limit} rows; add a LIMIT") from None
+    body = out.getvalue()
+    if len(body) > limit and _rows(body, fmt.results, again) > limit:
+        raise ResultTooLarge(f"the result has more than {limit} rows; add a LIMIT")
+    return Answer("SELECT", fmt.key, body)
+
+
+def _rows(body: bytes, results_format: QueryResultsFormat | None, again: Callable[[], Any]) -> int:
+    """How many rows ``body`` holds: read back (Oxigraph parses JSON, XML and TSV), or, for
+    CSV, counted on a fresh run of the query."""
+    if results_format is not None and results_format != QueryResultsFormat.CSV:
+        parsed = parse_query_results(body, format=results_format)
+        if isinstance(parsed, QuerySolutions):
+            return sum(1 for _ in parsed)
+    recount = again()
+    if not isinstance(recount, QuerySolutions):
+        raise TypeError(f"expected QuerySolutions, got {type(recount).__name__}")
+    return sum(1 for _ in recount)
+
+
+BYTES_PER_ROW = 4096  # the byte bound on a result is max_rows times this
+
+
+class _Overflow(Exception):
+    pass
+
+
+class _Bounded(io.BytesIO):
+    """A bytes buffer that refuses to grow past ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.limit:
+            raise _Overflow
+        return super().write(data)

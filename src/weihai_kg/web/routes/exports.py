@@ -1,0 +1,74 @@
+"""``/export/FORMAT``: the same exports as ``weihai-kg export`` (``export_render``), over
+HTTP, and the published JSON-LD context at ``/context.jsonld``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+from pyoxigraph import Triple
+
+from weihai_kg import formats
+from weihai_kg.errors import QueryParameterError, UnknownQuery
+from weihai_kg.web import state
+
+bp = Blueprint("exports", __name__)
+
+
+def whole(fmt: str, frame: str | None = None) -> bytes:
+    """Exports of the whole graph, written once per served build."""
+    from weihai_kg.export import render as export_render  # pyld, rdflib and networkx load with the first export, not at start-up
+
+    return state.memo(("export", fmt, frame), lambda: export_render.render(state.store(), fmt, frame=frame))
+
+
+@bp.get("/context.jsonld")
+def context() -> Response:
+    from weihai_kg.export import rdf as export
+
+    response = jsonify(export.context_document())
+    response.mimetype = formats.GRAPHS["jsonld"].media_type
+    return response
+
+
+@bp.get("/export/<fmt>")
+def export_format(fmt: str) -> Response:
+    from weihai_kg.export import render as export_render
+
+    export_render.check_format(fmt)
+    args = request.args
+    lang = args.get("lang", "en")
+    if lang not in ("en", "ko", "zh"):
+        raise QueryParameterError("lang is en, ko or zh")
+    hops_text = args.get("hops", "1")
+    selection = export_render.Selection(
+        construct=_sparql_construct(args["sparql"]) if args.get("sparql") else _named_construct(args.get("query")),
+        entity=args.get("entity") or None,
+        hops=int(hops_text) if hops_text.isdigit() and len(hops_text) < 3 else 0,
+        classes=[c for c in args.get("classes", "").split(",") if c] or None,
+    )
+    if (selection.whole and fmt not in formats.NETWORKS) or fmt == "jsonld":
+        body = whole(fmt, args.get("frame"))
+    else:
+        body = export_render.render(state.store(), fmt, selection, lang)
+    response = Response(body, mimetype=formats.EXPORTS[fmt].media_type)
+    if args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="weihai-kg.{formats.EXPORTS[fmt].extension}"'
+    return response
+
+
+def _sparql_construct(text: str) -> list[Triple]:
+    """A client's CONSTRUCT, under every rule of /sparql (checks, worker, time and row limits)."""
+    if state.service().check(text) not in ("CONSTRUCT", "DESCRIBE"):
+        raise QueryParameterError("a picture needs a CONSTRUCT or DESCRIBE query")
+    return state.store().triples(text, client=request.remote_addr or "")
+
+
+def _named_construct(name: str | None) -> list[Triple] | None:
+    """A named CONSTRUCT's triples, run through the query service like any other query."""
+    if not name:
+        return None
+    query = state.queries().get(name)
+    if query is None:
+        raise UnknownQuery(f"no query named {name!r}")
+    if query.form not in ("CONSTRUCT", "DESCRIBE"):
+        raise QueryParameterError(f"query {name} is not a CONSTRUCT; exports need triples")
+    return state.store().triples(query.bound(), client=request.remote_addr or "")
