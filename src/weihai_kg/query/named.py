@@ -4,7 +4,7 @@ A header line is ``#+ key: value`` or ``#+ key@lang: value``; keys are ``title``
 ``description`` (one each per language), ``keywords`` and ``param``. A parameter line reads
 ``#+ param: NAME TYPE DEFAULT -- what it means``; ``NamedQuery.bound`` checks each value
 against its type and binds ``?NAME`` the one way weihai-kg binds parameters
-(``sparql_text.bind``), using the default unless the caller gives a value. The store's
+(``query.text.bind``), using the default unless the caller gives a value. The store's
 default graph holds the union of all graphs (see ``sources.load_with_union``), so queries
 need no dataset options.
 """

@@ -5,9 +5,9 @@ QLever, Virtuoso, GraphDB, Neptune...) in place of the embedded store.
 always asks the server for one canonical form (SPARQL JSON results, or N-Triples for graphs),
 parses it, and writes the client's format with the same code as the embedded workers, so
 both modes give the same bytes and the same row limits. Named-query parameters arrive bound
-already (``sparql_text.bind``), as for the embedded store. ``RemoteStore`` is a ReadStore
+already (``query.text.bind``), as for the embedded store. ``RemoteStore`` is a ReadStore
 over the same protocol, for pages, views and exports. Writing (``build --remote``) is in
-``publish``.
+``store.publish``.
 
 The server's URLs come from the operator (command line or configuration), never from a
 client; every safety rule of the endpoint runs before a query is forwarded.

@@ -4,7 +4,7 @@ query form, whether it uses SERVICE or is an update, and binding named-query par
 
 Parameters are bound one way everywhere (the CLI, ``/queries/NAME``, the query page and
 remote mode): a ``VALUES`` block opening the WHERE clause, written from terms that were
-checked against their type first (``queries.Param.bind``) and written in their canonical
+checked against their type first (``query.named.Param.bind``) and written in their canonical
 N-Triples form, so nothing a client sends is pasted into a query unchecked. The bound text
 is plain SPARQL that runs as it is in any SPARQL tool, which is what the query page shows.
 """

@@ -1,6 +1,6 @@
 """What reading the graph needs of a store, as a protocol: pyoxigraph's ``Store`` has it as it
-is, and so do the remote store (``remote.RemoteStore``) and the query service's reader
-(``query_service.ServiceReader``), so describing, charts, VoID and exports run over any of
+is, and so do the remote store (``query.remote.RemoteStore``) and the query service's reader
+(``query.service.ServiceReader``), so describing, charts, VoID and exports run over any of
 them without casts."""
 
 from __future__ import annotations

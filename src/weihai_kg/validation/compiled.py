@@ -294,4 +294,4 @@ def _declared_prefixes(shapes: rdflib.Graph, constraint: rdflib.term.Node) -> It
 def _refuse_unknown(shapes: rdflib.Graph, shape: rdflib.term.Node) -> None:
     for key in set(shapes.predicates(shape, None)):
         if key not in _ALLOWED_ON_SHAPE:
-            raise ShapesError(f"{_show(shape)}: {key} is not compiled to SPARQL; validate with --engine pyshacl or extend shapes_sparql.py")
+            raise ShapesError(f"{_show(shape)}: {key} is not compiled to SPARQL; validate with --engine pyshacl or extend validation/compiled.py")

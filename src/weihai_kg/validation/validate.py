@@ -6,7 +6,7 @@ outside any described graph then shows up as a violation.
 
 Two engines give the same verdicts (tested on the real data, generated data and every
 broken fixture): ``sparql`` (the default) runs the shapes compiled to SPARQL inside
-Oxigraph (``shapes_sparql``), fast enough for millions of triples; ``pyshacl`` is the
+Oxigraph (``validation.compiled``), fast enough for millions of triples; ``pyshacl`` is the
 reference implementation, for one report or to check the compiler.
 """
 

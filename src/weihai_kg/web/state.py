@@ -1,5 +1,5 @@
 """What a request works on: one snapshot of the served build, taken on first use and given
-back when the request ends (see ``serving.Serving``), and that build's one cache."""
+back when the request ends (see ``store.serving.Serving``), and that build's one cache."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/export/FORMAT``: the same exports as ``weihai-kg export`` (``export_render``), over
+"""``/export/FORMAT``: the same exports as ``weihai-kg export`` (``export.render``), over
 HTTP, and the published JSON-LD context at ``/context.jsonld``."""
 
 from __future__ import annotations
