@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from http import HTTPStatus
 
 from weihai_kg.errors import KgError
 from weihai_kg.formats import HTML, PLAIN, content_type
@@ -14,7 +15,6 @@ log = logging.getLogger(__name__)
 
 # Pages load nothing from elsewhere and may not be framed.
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
-STATUS_TEXT = {200: "OK", 204: "No Content", 303: "See Other", 304: "Not Modified"}
 
 
 @dataclass
@@ -25,8 +25,6 @@ class Reply:
 
     @property
     def status_line(self) -> str:
-        from http import HTTPStatus
-
         try:
             return f"{self.status} {HTTPStatus(self.status).phrase}"
         except ValueError:
