@@ -13,14 +13,14 @@ from pyld import jsonld
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, serialize
 
 from weihai_kg.errors import QueryParameterError
-from weihai_kg.formats import GRAPHS, WITH_GRAPHS, write_rdf
+from weihai_kg.formats import EXPORTS, GRAPHS, WITH_GRAPHS, write_rdf
 from weihai_kg.formats import JSONLD_FRAMES as FRAMES
 from weihai_kg.namespaces import BASE
 from weihai_kg.store.reading import ReadStore
 
 CONTEXT_URL = f"{BASE}context.jsonld"
 ONTOLOGY_DIR = Path(__file__).resolve().parents[3] / "ontology"  # the checkout's, from src/weihai_kg/export/rdf.py
-RDF_EXPORTS = ("turtle", "ntriples", "rdfxml", "nquads", "trig")
+RDF_EXPORTS = tuple(k for k in EXPORTS if k in GRAPHS and k != "jsonld")  # the dumps written straight from the store
 
 
 def union_triples(store: ReadStore) -> list[Triple]:

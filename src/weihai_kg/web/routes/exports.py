@@ -13,11 +13,12 @@ from weihai_kg.web import state
 bp = Blueprint("exports", __name__)
 
 
-def whole(fmt: str, frame: str | None = None) -> bytes:
-    """Exports of the whole graph, written once per served build."""
+def whole(fmt: str, frame: str | None = None, lang: str = "en") -> bytes:
+    """Exports of the whole graph, written once per served build (networks once per label language)."""
     from weihai_kg.export import render as export_render  # pyld, rdflib and networkx load with the first export, not at start-up
 
-    return state.memo(("export", fmt, frame), lambda: export_render.render(state.store(), fmt, frame=frame))
+    key = ("export", fmt, frame, lang if fmt in formats.NETWORKS else "")
+    return state.memo(key, lambda: export_render.render(state.store(), fmt, frame=frame, lang=lang))
 
 
 @bp.get("/context.jsonld")
@@ -45,10 +46,8 @@ def export_format(fmt: str) -> Response:
         hops=int(hops_text) if hops_text.isdigit() and len(hops_text) < 3 else 0,
         classes=[c for c in args.get("classes", "").split(",") if c] or None,
     )
-    if (selection.whole and fmt not in formats.NETWORKS) or fmt == "jsonld":
-        body = whole(fmt, args.get("frame"))
-    else:
-        body = export_render.render(state.store(), fmt, selection, lang)
+    whole_graph = selection.whole or fmt == "jsonld"  # JSON-LD is always the whole graph (export.render)
+    body = whole(fmt, args.get("frame"), lang) if whole_graph else export_render.render(state.store(), fmt, selection, lang)
     response = Response(body, mimetype=formats.EXPORTS[fmt].media_type)
     if args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="weihai-kg.{formats.EXPORTS[fmt].extension}"'
