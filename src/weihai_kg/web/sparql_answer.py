@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from weihai_kg import formats
-from weihai_kg.errors import ReadOnly
+from weihai_kg.errors import BadRequest, ReadOnly
 from weihai_kg.query.cache import Cached
 from weihai_kg.store.serving import Snapshot
 from weihai_kg.web.negotiation import negotiate
@@ -22,8 +22,10 @@ def cache_key(text: str, fmt: formats.Format, default_graph: tuple[str, ...] = (
 def answer_query(snapshot: Snapshot, req: QueryRequest, accept: str, client: str, use_cache: bool) -> Reply:
     """The answer to ``req`` (whose ``query`` is set) on ``snapshot``; raises a KgError for
     the client's mistakes and the limits, which ``reply.for_error`` renders."""
-    if req.update or req.query is None:
+    if req.update:
         raise ReadOnly("this endpoint is read-only: SPARQL Update is not accepted (use a query: SELECT, ASK, CONSTRUCT or DESCRIBE)")
+    if req.query is None:
+        raise BadRequest("the request has no query")
     text, service = req.query, snapshot.service
     form = service.check(text)
     fmt = negotiate(formats.BY_FORM[form], accept, req.format, what=f"a {form} result")
