@@ -52,6 +52,6 @@ def description_triples(endpoint: str) -> list[Triple]:
 
 def service_description(endpoint: str, accept: str, format_param: str | None) -> Response:
     """The description in Turtle, JSON-LD or RDF/XML; raises NotAcceptable for another ``format=``."""
-    chosen = negotiate(DESCRIPTION_FORMATS, accept, format_param, fallback=DESCRIPTION_FORMATS[0], what="the service description")
+    chosen = negotiate(DESCRIPTION_FORMATS, accept, format_param, what="the service description")
     body = state.memo(("service-description", endpoint, chosen.key), lambda: formats.write_rdf(description_triples(endpoint), chosen.key, SD_PREFIXES))
     return Response(body, mimetype=chosen.media_type, headers={"Vary": "Accept"})

@@ -1,17 +1,25 @@
-"""Content negotiation, the only place that reads Accept (and Accept-Language): which format answers a request,
-from ``format=`` (which overrides Accept, so links and downloads work) or the Accept header
-with its q-values (werkzeug's Accept classes). Every route and the WSGI shortcut call
-``negotiate``; the media types themselves are in ``formats``.
+"""Content negotiation, the only place that reads Accept (and Accept-Language): which format
+answers a request. The same rules hold on every route (the README's negotiation table):
 
-The rules: ``format=`` must name a format offered for that answer (406 otherwise). With no
-Accept header, the first offered format answers. HTML answers only a client that names
-``text/html`` at least as high as its best RDF choice (browsers do; ``*/*`` alone gets RDF).
-When nothing offered matches, a route either answers its default (``fallback``) or 406
-naming what it offers."""
+1. ``format=`` (or ``output=``, ``results=``: the names Fuseki, Virtuoso and SPARQLWrapper
+   send; the first value counts) names a format by key, alias or media type. A name that
+   fits this answer wins over Accept (``xml`` is SPARQL XML for solutions and RDF/XML for
+   graphs); a known name that does not fit it (``turtle`` for a SELECT) is set aside and
+   Accept decides; a name no format has is a 406 that lists the choices.
+2. Accept is read with its q-values; media-type parameters (``charset``, ``profile``,
+   ``header``) are ignored for matching (RFC 9110 §12.5.1 allows them), and the common
+   aliases (``application/json``, ``application/xml``, ``text/plain``, ``text/n3``…) match
+   their canonical format. HTML answers only a client that names ``text/html`` at least as
+   high as its best other choice (browsers do; ``*/*`` alone gets data).
+3. When Accept matches nothing offered (or there is none) the first offered format answers,
+   as RFC 9110 lets a server do, unless the client refused that format outright with
+   ``q=0``: then 406.
+
+The media types themselves are in ``formats``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from werkzeug.datastructures import Headers, LanguageAccept, MIMEAccept
@@ -32,11 +40,27 @@ def accept_in(environ: Mapping[str, object]) -> str:
     return str(environ.get("HTTP_ACCEPT", ""))
 
 
+FORMAT_PARAMETERS = ("format", "output", "results")
+
+
 @lru_cache(maxsize=512)
 def parse_accept(header: str) -> MIMEAccept:
-    """The Accept header parsed; clients send the same few headers again and again, so each
-    is parsed once (a memo of the header's text, not of any answer)."""
-    return parse_accept_header(header, MIMEAccept)
+    """The Accept header parsed, each media range without its parameters (q kept); clients
+    send the same few headers again and again, so each is parsed once (a memo of the
+    header's text, not of any answer)."""
+    parsed = parse_accept_header(header, MIMEAccept)
+    return MIMEAccept([(value.split(";", 1)[0].strip().lower(), q) for value, q in parsed])
+
+
+def format_asked(params: Iterable[tuple[str, str]]) -> str | None:
+    """The format a request names in its parameters: the first non-empty ``format``, else
+    ``output``, else ``results`` (clients send one or all three, some twice)."""
+    listed = [(k, v) for k, v in params if k in FORMAT_PARAMETERS and v.strip()]
+    for name in FORMAT_PARAMETERS:
+        value = next((v for k, v in listed if k == name), None)
+        if value is not None:
+            return value
+    return None
 
 
 def negotiate(
@@ -45,7 +69,6 @@ def negotiate(
     format_param: str | None = None,
     *,
     html: bool = False,
-    fallback: Format | None = None,
     what: str = "this answer",
 ) -> Format:
     """The format to answer in: one of ``offered``, or ``formats.HTML`` when ``html`` is offered
@@ -54,20 +77,22 @@ def negotiate(
         accept = parse_accept(accept or "")
     choices = [*offered, formats.HTML] if html else list(offered)
     if format_param:
-        chosen = formats.HTML if format_param == "html" else formats.by_name_or_type(format_param)
-        if chosen is None or chosen not in choices:
-            raise NotAcceptable(f"format={format_param} is not offered for {what}; use one of: {_names(choices)}")
-        return chosen
-    if not accept:  # no Accept header, or an empty one
-        return offered[0]
-    best_type = accept.best_match([f.media_type for f in offered])
-    if html and _html_first(accept, accept[best_type] if best_type else 0):
+        fitting = formats.by_name_or_type(format_param, choices)
+        if fitting:
+            return fitting[0]
+        if not formats.by_name_or_type(format_param):
+            raise NotAcceptable(f"format={format_param} is not a format weihai-kg writes; for {what} use one of: {_names(choices)}")
+    ranked = [(mt, f) for f in offered for mt in f.media_types]
+    best_type = accept.best_match([mt for mt, _ in ranked]) if accept else None
+    best_q = accept[best_type] if best_type else 0
+    if html and _html_first(accept, best_q):
         return formats.HTML
-    if best_type is None:
-        if fallback is not None:
-            return fallback
+    if best_type is not None:
+        return next(f for mt, f in ranked if mt == best_type)
+    default = offered[0]
+    if any(value in default.media_types and q == 0 for value, q in accept):  # q=0 ranges are kept in the list
         raise NotAcceptable(f"nothing acceptable for {what}; offered: {_names(choices)}")
-    return next(f for f in offered if f.media_type == best_type)
+    return default
 
 
 def prefers_html(accept: MIMEAccept | str | None) -> bool:
@@ -84,6 +109,17 @@ def language(chosen: str | None, headers: Headers | Mapping[str, str], offered: 
         return str(chosen)
     accept_language = parse_accept_header(headers.get("Accept-Language") or "", LanguageAccept)
     return accept_language.best_match(list(offered), default=default) or default
+
+
+def accepts_gzip(environ: Mapping[str, object]) -> bool:
+    """Whether a WSGI request's Accept-Encoding takes gzip (named, or ``*``, with q > 0)."""
+    return _gzip_in(str(environ.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+@lru_cache(maxsize=128)
+def _gzip_in(header: str) -> bool:
+    encodings = parse_accept_header(header)
+    return bool(encodings["gzip"] or encodings["x-gzip"])
 
 
 def _html_first(accept: MIMEAccept, rival: float) -> bool:

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 
 from weihai_kg.errors import BadRequest, UnsupportedMediaType
 from weihai_kg.formats import FORM, SPARQL_QUERY, SPARQL_UPDATE
+from weihai_kg.web.negotiation import format_asked
 
 
 @dataclass(frozen=True)
@@ -72,4 +73,4 @@ def _build(params: list[tuple[str, str]], query: str | None) -> QueryRequest:
         if query is not None and not iri.startswith(("http://", "https://", "urn:")):
             raise BadRequest(f"not an absolute IRI: {iri!r}")
     download = any(k == "download" and v for k, v in params)
-    return QueryRequest(query, default_graph, named_graphs, _one(params, "format"), download=download)
+    return QueryRequest(query, default_graph, named_graphs, format_asked(params), download=download)

@@ -12,7 +12,7 @@ from weihai_kg.errors import UnknownQuery
 from weihai_kg.query.cache import Cached
 from weihai_kg.query.named import NamedQuery
 from weihai_kg.web import state
-from weihai_kg.web.negotiation import accept_of, language, negotiate
+from weihai_kg.web.negotiation import FORMAT_PARAMETERS, accept_of, format_asked, language, negotiate
 
 bp = Blueprint("api", __name__)
 LANGUAGES = ["en", "ko", "zh"]
@@ -40,7 +40,7 @@ def list_queries() -> Response:
             "form": q.form,
             "keywords": list(q.keywords),
             "parameters": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description} for p in q.params],
-            "url": request.url_root + "queries/" + name,
+            "url": state.public_root() + "/queries/" + name,
             "sparql": q.text,
             "bound": q.bound(),  # with each parameter's default bound: what the query page runs
         }
@@ -56,9 +56,9 @@ def run_query(name: str) -> Response:
     query = named_queries().get(name)
     if query is None:
         raise UnknownQuery(f"no query named {name!r}; GET /queries lists them")
-    params = {k: v for k, v in request.args.items() if k != "format"}
+    params = {k: v for k, v in request.args.items() if k not in FORMAT_PARAMETERS}
     text = query.bound(params)
-    fmt = negotiate(formats.BY_FORM[query.form], accept_of(request.headers), request.args.get("format"), what=f"a {query.form} result")
+    fmt = negotiate(formats.BY_FORM[query.form], accept_of(request.headers), format_asked(request.args.items(multi=True)), what=f"a {query.form} result")
 
     def compute() -> Cached:
         answer = state.service().answer(text, fmt.key, client=request.remote_addr or "")
