@@ -11,6 +11,11 @@ from __future__ import annotations
 from pyoxigraph import NamedNode
 
 BASE = "https://w3id.org/weihai-kg/"
+# Relative IRIs in a query (``<id/place/wendeng>``) resolve against the canonical base, not
+# the URL the request reached: the same query then names the same entities, and gets the
+# same answer, on every server, behind any proxy, and in remote mode (SPARQL 1.1 §4.1.1
+# leaves the base to the service). A query's own BASE still wins.
+QUERY_BASE = BASE
 ONTOLOGY_IRI = f"{BASE}ontology"
 WH = f"{BASE}ontology#"
 ID = f"{BASE}id/"

@@ -14,6 +14,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutio
 
 from weihai_kg import formats
 from weihai_kg.errors import QuerySyntaxError, ResultTooLarge
+from weihai_kg.namespaces import QUERY_BASE
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
@@ -41,7 +42,7 @@ def evaluate(store: Store, text: str, default_graph: tuple[str, ...] = (), named
     """``store.query`` with pyoxigraph's errors read the one way: SyntaxError is a syntax
     error with the parser's position; ValueError and RuntimeError are faults of evaluation in
     the client's query (a bad regex, a variable bound twice), answered as the same 400."""
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"base_iri": QUERY_BASE}
     if default_graph or named_graphs:
         # SPARQL 1.1 Protocol: the request's graphs are the whole dataset, so a graph list
         # left out is empty (not "all graphs").

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryTriples, Store
 
 from weihai_kg.errors import QuerySyntaxError, ReadOnly
+from weihai_kg.namespaces import QUERY_BASE
 
 _OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE\b", re.IGNORECASE)
@@ -42,7 +43,7 @@ def uses_service(text: str) -> bool:
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE; raises QuerySyntaxError (with position) or ReadOnly."""
     try:
-        result = _PARSER.query(text)
+        result = _PARSER.query(text, base_iri=QUERY_BASE)
     except SyntaxError as e:
         if _UPDATE.search(blank_opaque(text)):
             raise ReadOnly("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...) is not accepted") from e
