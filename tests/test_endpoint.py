@@ -114,16 +114,34 @@ def test_q_values_choose_the_format(base: str) -> None:
     assert response.headers["Content-Type"].startswith("application/sparql-results+xml")
 
 
-def test_nothing_acceptable_is_406_naming_what_is_offered(base: str) -> None:
+def test_nothing_acceptable_gets_the_default_unless_it_was_refused(base: str) -> None:
     response = sparql(base, params={"query": PLANS}, headers={"Accept": "image/png"})
-    assert response.status_code == 406 and "application/sparql-results+json" in response.text
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/sparql-results+json")
+    refused = sparql(base, params={"query": PLANS}, headers={"Accept": "image/png, application/sparql-results+json;q=0"})
+    assert refused.status_code == 406 and "application/sparql-results+json" in refused.text
+    unknown = sparql(base, params={"query": PLANS, "format": "png"})
+    assert unknown.status_code == 406 and "format=csv" in unknown.text
 
 
 def test_format_parameter_overrides_accept(base: str) -> None:
     response = sparql(base, params={"query": PLANS, "format": "csv"}, headers={"Accept": "application/sparql-results+xml"})
     assert response.headers["Content-Type"].startswith("text/csv")
     assert response.text.splitlines()[0] == "plan"
-    assert sparql(base, params={"query": PLANS, "format": "turtle"}).status_code == 406
+    # a format that does not fit the query form is set aside: Accept decides
+    unfit = sparql(base, params={"query": PLANS, "format": "turtle"}, headers={"Accept": "application/sparql-results+xml"})
+    assert unfit.status_code == 200 and unfit.headers["Content-Type"].startswith("application/sparql-results+xml")
+    # the names are read per form (xml: SPARQL XML or RDF/XML), the first of repeated values counts, output= and results= too
+    construct = "CONSTRUCT { ?p a <https://w3id.org/weihai-kg/ontology#Plan> } WHERE { ?p a <https://w3id.org/weihai-kg/ontology#Plan> }"
+    for params, expected in (
+        ({"query": PLANS, "format": "xml"}, "application/sparql-results+xml"),
+        ({"query": construct, "format": "xml"}, "application/rdf+xml"),
+        ({"query": construct, "format": "json"}, "application/ld+json"),
+        ({"query": construct, "output": "ttl"}, "text/turtle"),
+        ({"query": PLANS, "results": "tsv"}, "text/tab-separated-values"),
+        ({"query": PLANS, "format": ["tsv", "text/tab-separated-values"]}, "text/tab-separated-values"),
+    ):
+        answer = sparql(base, params=params)
+        assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(expected), params
 
 
 def test_head_options_and_cors(base: str) -> None:
@@ -373,9 +391,17 @@ def test_graph_store_reads_and_refuses_writes(base: str, triples: int) -> None:
     whole = requests.get(base + "/store", headers={"Accept": "application/trig"}, timeout=30)
     dataset = rdflib.Dataset().parse(data=whole.content, format="trig")
     assert len({str(g.identifier) for g in dataset.graphs()}) >= 104
-    for method in ("PUT", "POST", "DELETE"):
+    dataset = rdflib.Dataset().parse(data=whole.content, format="trig")  # the dump keeps the union default graph too
+    assert len(dataset.default_context) == triples
+    for method in ("PUT", "POST", "DELETE", "PATCH"):
         response = requests.request(method, base + "/store?default", data=b"<a:b> <a:c> <a:d> .", headers={"Content-Type": "application/n-triples"}, timeout=10)
-        assert response.status_code == 403 and "read-only" in response.text
+        assert response.status_code == 405 and "read-only" in response.text and response.headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert requests.options(base + "/store", timeout=10).headers["Allow"] == "GET, HEAD, OPTIONS"
+    for url in (base + "/store?default", base + "/store?graph=" + row, base + "/store"):
+        head, get = requests.head(url, timeout=30), requests.get(url, timeout=30)
+        assert head.status_code == 200 and head.content == b"" and head.headers["Content-Length"] == get.headers["Content-Length"]
+        assert head.headers["ETag"] == get.headers["ETag"]
+    assert requests.head(base + "/store", params={"graph": "https://example.org/none"}, timeout=10).status_code == 404
 
 
 def test_void_describes_the_dataset_and_its_dumps(base: str, triples: int) -> None:

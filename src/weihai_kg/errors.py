@@ -124,6 +124,18 @@ class ServiceClauseRefused(Forbidden):
     """A query with SERVICE: the endpoint never fetches from other servers for a client."""
 
 
+class MethodNotAllowed(KgError):
+    """A write method on a resource that is only read (the Graph Store): 405 with the
+    methods it does answer in ``Allow``."""
+
+    status = 405
+    exit_code = 10
+
+    def __init__(self, message: str, allow: str) -> None:
+        super().__init__(message)
+        self.allow = allow
+
+
 class NotFound(KgError):
     """Nothing at that name: the one way weihai-kg says "not found"."""
 

@@ -47,16 +47,16 @@ class ProjectPaths:
         return self.data_dir / "sources" / "hanjung-zine-193.txt"
 
     def ontology_files(self) -> list[Path]:
-        return _rdf_files(self.ontology_dir)
+        return rdf_files(self.ontology_dir)
 
     def data_files(self) -> list[Path]:
-        return _rdf_files(self.data_dir)
+        return rdf_files(self.data_dir)
 
     def shapes_files(self) -> list[Path]:
-        return _rdf_files(self.shapes_dir)
+        return rdf_files(self.shapes_dir)
 
 
-def _rdf_files(folder: Path) -> list[Path]:
+def rdf_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise ConfigError(f"{folder}: no such directory (is --root the weihai-kg checkout?)")
     return sorted(p for p in folder.iterdir() if p.suffix in FORMATS and p.is_file())

@@ -1,6 +1,6 @@
 """Dumping the store for other tools: Turtle, N-Triples, RDF/XML (the union graph), N-Quads
-and TriG (every named graph, so provenance travels with the data), and JSON-LD compacted
-with the published context, or framed per entity type."""
+and TriG (every named graph, so provenance travels with the data, and the union default
+graph), and JSON-LD compacted with the published context inlined, or framed per entity type."""
 
 from __future__ import annotations
 
@@ -27,15 +27,18 @@ def union_triples(store: ReadStore) -> list[Triple]:
     return [q.triple for q in store.quads_for_pattern(None, None, None, DefaultGraph())]
 
 
-def named_quads(store: ReadStore) -> list[Quad]:
-    return [q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, DefaultGraph)]
+def dataset_quads(store: ReadStore) -> list[Quad]:
+    """Every quad: the named graphs and the union default graph. A dump keeps the default
+    graph, as Oxigraph's own dumps do, so a store that reloads it answers plain queries (no
+    GRAPH) like this endpoint, whatever that store's idea of the default graph."""
+    return list(store.quads_for_pattern(None, None, None, None))
 
 
 def export_rdf(store: ReadStore, key: str) -> bytes:
     """One of RDF_EXPORTS; raises QueryParameterError for another name."""
     if key not in RDF_EXPORTS:
         raise QueryParameterError(f"no RDF export {key!r}; choose one of {', '.join([*RDF_EXPORTS, 'jsonld'])}")
-    items: list[Quad] | list[Triple] = named_quads(store) if key in WITH_GRAPHS else union_triples(store)
+    items: list[Quad] | list[Triple] = dataset_quads(store) if key in WITH_GRAPHS else union_triples(store)
     return write_rdf(items, key)
 
 
@@ -60,9 +63,10 @@ def expanded(store: ReadStore) -> list[dict[str, Any]]:
 
 
 def export_jsonld(store: ReadStore) -> dict[str, Any]:
-    """The union graph compacted with the published context (referenced by URL)."""
+    """The union graph compacted with the published context, inlined: the dump loads in any
+    JSON-LD processor offline. (The context is also published on its own, ``/context.jsonld``.)"""
     compacted: dict[str, Any] = jsonld.compact(expanded(store), context_document(), {"documentLoader": document_loader})
-    compacted["@context"] = CONTEXT_URL
+    compacted["@context"] = context_document()["@context"]
     return compacted
 
 
@@ -74,7 +78,7 @@ def export_framed(store: ReadStore, frame_name: str) -> dict[str, Any]:
     # Only what the frame names is embedded; every other link stays an IRI, so entities stay shallow.
     options = {"documentLoader": document_loader, "omitGraph": False, "embed": "@never", "omitDefault": True}
     framed: dict[str, Any] = jsonld.frame(expanded(store), frame, options)
-    framed["@context"] = CONTEXT_URL
+    framed["@context"] = context_document()["@context"]  # inlined, as in export_jsonld
     return framed
 
 

@@ -92,9 +92,18 @@ def rdf_of(store: ReadStore, iri: NamedNode, with_graphs: bool) -> list[Quad] | 
             quads.append(quad)
             if isinstance(quad.subject, NamedNode | BlankNode):
                 quads.extend(_labels(store, quad.subject))
+    triples = list(dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in quads))
     if with_graphs:
-        return list(dict.fromkeys(quads))
-    return list(dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in quads))
+        return in_default_graph_too(list(dict.fromkeys(quads)))
+    return triples
+
+
+def in_default_graph_too(quads: list[Quad]) -> list[Quad]:
+    """Quads in their named graphs, and their triples once more in the default graph: a
+    link-following client (Comunica) reads the default graph of a document, and would see
+    nothing if every statement were only in a provenance graph."""
+    triples = dict.fromkeys(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
+    return [*triples, *(q for q in quads if not isinstance(q.graph_name, DefaultGraph))]
 
 
 def _labels(store: ReadStore, node: NamedNode | BlankNode) -> list[Quad]:

@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
-from weihai_kg.errors import KgError
+from weihai_kg.errors import KgError, MethodNotAllowed
 from weihai_kg.formats import HTML, PLAIN, content_type
 
 log = logging.getLogger(__name__)
@@ -54,4 +54,6 @@ def for_error(error: Exception) -> Reply:
     if error.status >= 500:
         log.error("%s: %s", type(error).__name__, error)
     headers = [("Retry-After", str(error.retry_after))] if error.retry_after else []
+    if isinstance(error, MethodNotAllowed):
+        headers.append(("Allow", error.allow))
     return plain(str(error), error.status, headers)

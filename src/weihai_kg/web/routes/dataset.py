@@ -4,16 +4,19 @@ written once per served build, so their size and checksum in VoID match what ``/
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, request
 from pyoxigraph import DefaultGraph, NamedNode
 
 from weihai_kg import formats
-from weihai_kg.errors import BadRequest, ReadOnly, UnknownResource
-from weihai_kg.export.rdf import named_quads
+from weihai_kg.errors import BadRequest, MethodNotAllowed, UnknownResource
+from weihai_kg.export.rdf import dataset_quads
 from weihai_kg.namespaces import VOID_PREFIXES, to_iri
 from weihai_kg.read.void import Dump, describe_dataset
+from weihai_kg.sources import rdf_files, read_file
 from weihai_kg.web import state
-from weihai_kg.web.negotiation import accept_of, negotiate
+from weihai_kg.web.negotiation import accept_of, format_asked, negotiate
 
 bp = Blueprint("dataset", __name__)
 DATASET_FORMATS = [formats.GRAPHS[k] for k in ("nquads", "trig")]
@@ -21,12 +24,12 @@ GRAPH_FORMATS = [formats.GRAPHS[k] for k in ("turtle", "ntriples", "jsonld", "rd
 
 
 def _choose(offered: list[formats.Format], what: str) -> formats.Format:
-    return negotiate(offered, accept_of(request.headers), request.args.get("format"), fallback=offered[0], what=what)
+    return negotiate(offered, accept_of(request.headers), format_asked(request.args.items(multi=True)), what=what)
 
 
 def _dump(key: str) -> bytes:
     """The whole dataset in ``key``, written once per served build."""
-    return state.memo(("dump", key), lambda: formats.write_rdf(named_quads(state.store()), key))
+    return state.memo(("dump", key), lambda: formats.write_rdf(dataset_quads(state.store()), key))
 
 
 def dumps() -> list[Dump]:
@@ -34,16 +37,23 @@ def dumps() -> list[Dump]:
     union graph in Turtle, N-Triples, RDF/XML and JSON-LD (``/export/FORMAT``)."""
     from weihai_kg.web.routes.exports import whole
 
-    root = request.url_root.rstrip("/")
+    root = state.public_root()
     found = [Dump(f"{root}/store?format={f.key}", f.media_type, _dump(f.key)) for f in DATASET_FORMATS]
     found += [Dump(f"{root}/export/{k}", formats.EXPORTS[k].media_type, whole(k)) for k in ("turtle", "ntriples", "rdfxml", "jsonld")]
     return found
 
 
-@bp.route("/store", methods=["GET", "PUT", "POST", "DELETE", "PATCH"])
+STORE_METHODS = "GET, HEAD, OPTIONS"
+
+
+@bp.route("/store", methods=["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"])
 def graph_store() -> Response:
-    if request.method != "GET":
-        raise ReadOnly("this Graph Store is read-only: GET a graph, or the whole dataset; writes are refused")
+    """GET and HEAD (Flask answers HEAD with the GET's headers and no body) of ``?default``,
+    ``?graph=IRI`` (404 if the store has no such graph) or, with neither, the whole dataset."""
+    if request.method == "OPTIONS":
+        return Response(status=204, headers={"Allow": STORE_METHODS})
+    if request.method not in ("GET", "HEAD"):
+        raise MethodNotAllowed("this Graph Store is read-only: GET or HEAD a graph, or the whole dataset; writes are refused", STORE_METHODS)
     if "default" in request.args or "graph" in request.args:
         if "default" in request.args and "graph" in request.args:
             raise BadRequest("ask for ?default or ?graph=IRI, not both")
@@ -59,13 +69,26 @@ def graph_store() -> Response:
     return Response(_dump(fmt.key), mimetype=fmt.media_type, headers=headers)
 
 
+@bp.get("/dataset")
 @bp.get("/.well-known/void")
 def void() -> Response:
+    """The dataset's VoID/DCAT description at its own IRI (``{BASE}dataset``) and at the
+    well-known address (RFC 8615, VoID §7)."""
     fmt = _choose(GRAPH_FORMATS, "the dataset description")
-    root = request.url_root.rstrip("/")
+    root = state.public_root()
 
-    def compute() -> bytes:  # counted once per served build (and server address), not per request
+    def compute() -> bytes:  # counted once per served build (and public URL), not per request
         triples = describe_dataset(state.store(), root + "/sparql", dumps(), state.info().build_id)
         return formats.write_rdf(triples, fmt.key, VOID_PREFIXES)
 
     return Response(state.memo(("void", root, fmt.key), compute), mimetype=fmt.media_type, headers={"Vary": "Accept"})
+
+
+@bp.get("/shapes")
+def shapes() -> Response:
+    """The SHACL shapes every build meets, at their IRI (``{BASE}shapes``)."""
+    fmt = _choose(GRAPH_FORMATS, "the shapes")
+    folder = Path(current_app.config["SHAPES_DIR"])
+    files = rdf_files(folder)
+    body = state.memo(("shapes", fmt.key), lambda: formats.write_rdf([q for f in files for q in read_file(f)], fmt.key))
+    return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})

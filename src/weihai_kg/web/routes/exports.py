@@ -49,8 +49,11 @@ def export_format(fmt: str) -> Response:
     whole_graph = selection.whole or fmt == "jsonld"  # JSON-LD is always the whole graph (export.render)
     body = whole(fmt, args.get("frame"), lang) if whole_graph else export_render.render(state.store(), fmt, selection, lang)
     response = Response(body, mimetype=formats.EXPORTS[fmt].media_type)
-    if args.get("download"):
-        response.headers["Content-Disposition"] = f'attachment; filename="weihai-kg.{formats.EXPORTS[fmt].extension}"'
+    # A file name whatever the client does with it; ?download=1 asks a browser to save it.
+    disposition = "attachment" if args.get("download") else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="weihai-kg.{formats.EXPORTS[fmt].extension}"'
+    if fmt == "jsonld":  # the context inlined in the dump is also published on its own
+        response.headers["Link"] = '</context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"'
     return response
 
 

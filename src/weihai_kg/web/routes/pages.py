@@ -12,9 +12,9 @@ from weihai_kg import formats
 from weihai_kg.errors import UnknownResource
 from weihai_kg.namespaces import BASE, GRAPH_ONTOLOGY, to_iri
 from weihai_kg.query.cache import Cached
-from weihai_kg.read.describe import Description, describe, rdf_of
+from weihai_kg.read.describe import Description, describe, in_default_graph_too, rdf_of
 from weihai_kg.web import state
-from weihai_kg.web.negotiation import accept_of, language, negotiate
+from weihai_kg.web.negotiation import accept_of, format_asked, language, negotiate
 from weihai_kg.web.present import View, ontology_page
 from weihai_kg.web.templating import render
 
@@ -27,30 +27,43 @@ def ui_language() -> str:
     return language(request.args.get("lang"), request.headers, UI_LANGUAGES)
 
 
+DOCUMENTS = {f.extension: f for f in [*RDF_CHOICES, formats.HTML]}  # /id/x.ttl is the Turtle document of /id/x
+
+
 def wants() -> formats.Format:
-    """HTML or an RDF format; ``format=`` overrides Accept; ``*/*`` (and anything else) gets Turtle."""
-    return negotiate(RDF_CHOICES, accept_of(request.headers), request.args.get("format"), html=True, fallback=RDF_CHOICES[0], what="this resource")
+    """HTML or an RDF format, by the negotiation rules (``format=`` overrides Accept; no match: Turtle)."""
+    return negotiate(RDF_CHOICES, accept_of(request.headers), format_asked(request.args.items(multi=True)), html=True, what="this resource")
 
 
 def rdf_response(iri: NamedNode, fmt: formats.Format) -> Response:
     items = rdf_of(state.store(), iri, with_graphs=fmt.key in formats.WITH_GRAPHS)
-    return Response(formats.write_rdf(items, fmt.key), mimetype=fmt.media_type, headers={"Vary": "Accept"})
+    return Response(formats.write_rdf(items, fmt.key), mimetype=fmt.media_type)
 
 
 @bp.get("/id/<path:rest>")
 def entity(rest: str) -> Response:
-    return resource(to_iri(f"{BASE}id/{rest}"))
+    return resource(f"id/{rest}")
 
 
 @bp.get("/graph/<name>")
 def graph(name: str) -> Response:
-    return resource(to_iri(f"{BASE}graph/{name}"))
+    return resource(f"graph/{name}")
 
 
-def resource(iri: NamedNode) -> Response:
-    """An IRI of ours as a page or as RDF; 404 when the graph says nothing of it. Kept in
-    the build's result cache per IRI, representation and page language."""
-    choice = wants()
+def resource(path: str) -> Response:
+    """An IRI of ours, or one of its documents (the IRI's path + ``.ttl``, ``.jsonld``, ``.nt``,
+    ``.rdf``, ``.trig``, ``.nq``, ``.html``), as a page or as RDF; 404 when the graph says
+    nothing of it.
+
+    Cool URIs (W3C note, "hash-less" with content negotiation): the IRI itself answers 200 in
+    the negotiated format, and says which document it sent in ``Content-Location`` and where
+    its description lives in ``Link: <…>; rel="describedby"``; each document URL answers
+    one format, without negotiation. Kept in the build's result cache per IRI, format and
+    page language."""
+    stem, dot, extension = path.rpartition(".")
+    document = DOCUMENTS.get(extension) if dot and "/" not in extension else None
+    iri = to_iri(BASE + (stem if document else path))
+    choice = document or wants()
     lang = ui_language() if choice is formats.HTML else ""
 
     def compute() -> Cached:
@@ -61,7 +74,13 @@ def resource(iri: NamedNode) -> Response:
         return Cached(made.get_data(), made.mimetype or formats.HTML.media_type)
 
     response = state.cached(("page", iri.value, choice.key, lang), compute)
-    response.headers["Vary"] = "Accept, Accept-Language" if choice is formats.HTML else "Accept"
+    here = state.public_root() + "/" + iri.value.removeprefix(BASE)
+    response.headers["Content-Location"] = f"{here}.{choice.extension}"
+    response.headers["Link"] = f'<{here}.ttl>; rel="describedby"; type="{formats.GRAPHS["turtle"].media_type}"'
+    if document is None:
+        response.headers["Vary"] = "Accept, Accept-Language" if choice is formats.HTML else "Accept"
+    elif choice is formats.HTML:
+        response.headers["Vary"] = "Accept-Language"
     return response
 
 
@@ -69,8 +88,8 @@ def resource(iri: NamedNode) -> Response:
 def ontology() -> Response:
     choice = wants()
     if choice is not formats.HTML:
-        quads = list(state.store().quads_for_pattern(None, None, None, GRAPH_ONTOLOGY))
-        body = formats.write_rdf(quads, choice.key)  # triples, unless the format keeps graphs
+        quads = in_default_graph_too(list(state.store().quads_for_pattern(None, None, None, GRAPH_ONTOLOGY)))
+        body = formats.write_rdf(quads, choice.key)  # triples (each once), unless the format keeps graphs
         return Response(body, mimetype=choice.media_type, headers={"Vary": "Accept"})
     lang = ui_language()
     html = state.memo(("ontology", lang), lambda: ontology_page(state.store(), lang).encode("utf-8"))
@@ -80,4 +99,4 @@ def ontology() -> Response:
 def page(description: Description) -> Response:
     lang = ui_language()
     html = render("entity.html", d=description, lang=lang, view=View(state.store(), lang))
-    return Response(html, mimetype=formats.HTML.media_type, headers={"Vary": "Accept, Accept-Language"})
+    return Response(html, mimetype=formats.HTML.media_type)

@@ -29,7 +29,7 @@ def sparql() -> Response:
             raise BadRequest("the request has no query")
         if not req.format and prefers_html(accept):
             return Response(status=303, headers={"Location": "/"})  # people get the query page
-        return service_description(request.url_root.rstrip("/") + "/sparql", accept, req.format)
+        return service_description(state.public_root() + "/sparql", accept, req.format)
     return response_of(answer_query(state.snapshot(), req, accept, request.remote_addr or "", state.cache_sparql()))
 
 
