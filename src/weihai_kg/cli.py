@@ -89,7 +89,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     store_path = resolve_store_path(args.store)
     # Flags override WEIHAI_KG_* variables only when given, so both ways of configuring work.
-    overrides: dict[str, object] = {"STORE": str(store_path), "QUERY_DIR": str(_paths(args).queries_dir)}
+    overrides: dict[str, object] = {"STORE": str(store_path), "QUERY_DIR": str(_paths(args).queries_dir), "SHAPES_DIR": str(_paths(args).shapes_dir)}
     if args.remote:
         from weihai_kg.query.remote import RemoteEndpoints, RemoteRunner
 
@@ -101,6 +101,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         opened = open_store(store_path)  # fail here, clearly, rather than in every worker
         print(f"serving build {opened.info.build_id} at http://{args.host}:{args.port}/sparql", flush=True)
         del opened
+    overrides["LISTEN_URL"] = f"http://{args.host}:{args.port}"
+    if args.public_url:
+        overrides["PUBLIC_URL"] = args.public_url
+    if args.trust_proxy:
+        overrides["TRUST_PROXY"] = True
     if args.timeout is not None:
         overrides["QUERY_TIMEOUT"] = args.timeout
     if args.query_workers is not None:
@@ -198,6 +203,12 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, help="seconds a query may run (default 10, or $WEIHAI_KG_QUERY_TIMEOUT)")
     s.add_argument("--access-log", default="-", metavar="FILE", help="where to log each request: a file, - (standard output; default) or off")
     s.add_argument("--remote", metavar="QUERY_URL", help="answer from this SPARQL server instead of the embedded store (or $WEIHAI_KG_REMOTE)")
+    s.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the public base URL to advertise in VoID, the service description and pages (or $WEIHAI_KG_PUBLIC_URL; default: where it listens)",
+    )
+    s.add_argument("--trust-proxy", action="store_true", help="honour X-Forwarded-Proto/-Host/-For of the one proxy in front (or $WEIHAI_KG_TRUST_PROXY=true)")
     s.set_defaults(func=cmd_serve)
     e = command("export", "write the graph for other tools: RDF dumps, JSON-LD, GraphML, GEXF, DOT, Cytoscape")
     e.add_argument("--format", required=True, choices=list(EXPORTS))

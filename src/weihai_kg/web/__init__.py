@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from weihai_kg.errors import ConfigError
 from weihai_kg.query.named import load_queries
@@ -16,13 +17,15 @@ from weihai_kg.query.service import Limits
 from weihai_kg.store.layout import DEFAULT_STORE, ENV_STORE
 from weihai_kg.store.serving import Serving
 from weihai_kg.web import errors, state
+from weihai_kg.web.caching import finish
 from weihai_kg.web.direct import DirectSparql
-from weihai_kg.web.reply import policy
+from weihai_kg.web.reply import Reply, policy
 from weihai_kg.web.routes import admin, api, dataset, exports, home, pages, sparql, views
 
 DEFAULTS: dict[str, Any] = {
     "STORE": os.environ.get(ENV_STORE, str(DEFAULT_STORE)),
     "QUERY_DIR": "queries",
+    "SHAPES_DIR": "shapes",  # served at /shapes
     "QUERY_TIMEOUT": 10.0,  # seconds a query may run before its worker is stopped
     "QUERY_WORKERS": 3,  # worker processes per web worker
     "QUERIES_PER_CLIENT": 2,  # queries one client address may have running at once (0: no limit)
@@ -36,6 +39,10 @@ DEFAULTS: dict[str, Any] = {
     "RESULT_CACHE_BYTES": 64 * 1024 * 1024,  # bound on the cached bodies, per served build
     "REMOTE": "",  # a SPARQL query URL: answer from that server instead of the embedded store
     "DIRECT_SPARQL": True,  # plain /sparql requests answered before Flask (web/direct.py); False: all through Flask
+    "PUBLIC_URL": "",  # the public base URL advertised in VoID, the service description and pages (default: LISTEN_URL)
+    "LISTEN_URL": "http://127.0.0.1:8000",  # where the server listens (set by weihai-kg serve)
+    # True: honour X-Forwarded-For/-Proto/-Host/-Prefix from the one proxy in front (werkzeug's ProxyFix)
+    "TRUST_PROXY": False,
 }
 CACHE_MODES = ("named", "all", "off")
 
@@ -90,6 +97,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         serving = app.extensions["kg"]["serving"]
         direct = DirectSparql(app.wsgi_app, serving, int(app.config["MAX_CONTENT_LENGTH"]), app.config["RESULT_CACHE"] == "all")
         app.wsgi_app = direct  # type: ignore[method-assign]
+    if _flag(app.config["TRUST_PROXY"]):
+        app.config["TRUST_PROXY"] = True
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)  # type: ignore[method-assign]
+    else:
+        app.config["TRUST_PROXY"] = False
     return app
 
 
@@ -101,7 +113,17 @@ def _flag(value: Any) -> bool:
 
 
 def _headers(response: Response) -> Response:
-    """The headers every answer carries (``reply.policy``, shared with the WSGI shortcut)."""
+    """The headers every answer carries (``reply.policy``, shared with the WSGI shortcut), then
+    validators, 304 and gzip (``caching.finish``, also shared) for answers held in memory."""
     for name, value in policy(response.mimetype or ""):
         response.headers[name] = value
+    if response.direct_passthrough or response.is_streamed:  # static files: werkzeug's own validators
+        return response
+    info = state.snapshot().info if state.has_snapshot() else None
+    finished = finish(Reply(response.status_code, response.get_data(), list(response.headers.items())), request.environ, info)
+    response.status_code = finished.status
+    response.set_data(finished.body)
+    response.headers.clear()
+    for name, value in finished.headers:
+        response.headers.add(name, value)
     return response

@@ -22,6 +22,7 @@ from weihai_kg.errors import KgError
 from weihai_kg.formats import FORM, PLAIN, SPARQL_QUERY
 from weihai_kg.store.serving import Serving
 from weihai_kg.web import protocol
+from weihai_kg.web.caching import finish
 from weihai_kg.web.negotiation import accept_in
 from weihai_kg.web.reply import Reply, for_error, policy
 from weihai_kg.web.sparql_answer import answer_query
@@ -55,7 +56,7 @@ class DirectSparql:
             reply.headers += policy(PLAIN.media_type)
         finally:
             self.serving.release(snapshot)
-        return _send(reply, start_response)
+        return _send(finish(reply, environ, snapshot.info), start_response)
 
     def _plain_query(self, environ: dict[str, Any]) -> str | None:
         """The query of a plain request, or None to let Flask handle the request. A body read

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
-from flask import Response, current_app, g
+from flask import Response, current_app, g, request
 
 from weihai_kg.query.cache import Cached
 from weihai_kg.query.named import NamedQuery
@@ -24,6 +24,10 @@ def snapshot() -> Snapshot:
         g.kg_snapshot = serving().acquire()
     found: Snapshot = g.kg_snapshot
     return found
+
+
+def has_snapshot() -> bool:
+    return "kg_snapshot" in g
 
 
 def release(_: BaseException | None = None) -> None:
@@ -64,6 +68,20 @@ def memo(key: Hashable, compute: Callable[[], bytes]) -> bytes:
     cache, whatever the answer cache's mode."""
     found, _ = snapshot().results.fetch(("memo", key), lambda: Cached(compute(), ""))
     return found.body
+
+
+def public_root() -> str:
+    """The server's public base URL, without the final slash, for every absolute URL the server
+    advertises (VoID, the service description, dumps, pages): ``PUBLIC_URL`` when set; the
+    forwarded host and scheme only when the server is told to trust its proxy (``TRUST_PROXY``,
+    read by werkzeug's ProxyFix); else the address it listens on. A client's Host header alone
+    never decides it."""
+    configured = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    if configured:
+        return configured
+    if current_app.config["TRUST_PROXY"]:
+        return request.url_root.rstrip("/")
+    return str(current_app.config["LISTEN_URL"]).rstrip("/")
 
 
 def cache_sparql() -> bool:

@@ -1,0 +1,68 @@
+"""HTTP caching and compression of every answer, without Flask: an ``ETag`` and
+``Last-Modified`` from the served build, ``304 Not Modified`` for a client that already has
+the answer, and gzip for a client that asks for it. The Flask app (an after-request hook)
+and the WSGI shortcut (``web.direct``) both finish their answers here.
+
+The validators come from the build: an answer can only change when a new build is served,
+so ``Last-Modified`` is the build's time and the ``ETag`` is the build id with a digest of
+the representation (its media type, its encoding and its bytes: the one URL gives several
+representations, by Accept and language). In remote mode there is no build time: the ETag
+alone (the digest of what was sent) validates."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from werkzeug.http import http_date, is_resource_modified, quote_etag
+
+from weihai_kg.store.layout import BuildInfo
+from weihai_kg.web.negotiation import accepts_gzip
+from weihai_kg.web.reply import Reply
+
+MIN_GZIP_BYTES = 1024  # below this, gzip's header costs about what it saves
+COMPRESSIBLE = ("text/", "application/")  # every format the server writes is text (JSON, XML, RDF, CSV)
+
+
+def finish(reply: Reply, environ: Mapping[str, Any], info: BuildInfo | None) -> Reply:
+    """``reply`` with validators (a GET or HEAD that succeeded), as 304 when the client's
+    copy is current, and gzip-encoded when the client accepts it."""
+    headers = dict((k.lower(), v) for k, v in reply.headers)
+    media_type = headers.get("content-type", "").split(";", 1)[0]
+    if reply.status != 200 or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return reply
+    if media_type.startswith(COMPRESSIBLE) and "content-encoding" not in headers:
+        reply.headers = [(k, v) for k, v in reply.headers if k.lower() != "vary"]
+        reply.headers.append(("Vary", ", ".join(filter(None, [headers.get("vary", ""), "Accept-Encoding"]))))
+        if len(reply.body) >= MIN_GZIP_BYTES and accepts_gzip(environ):
+            reply.body = gzip.compress(reply.body, compresslevel=6, mtime=0)  # mtime 0: the same bytes every time
+            reply.headers = [(k, v) for k, v in reply.headers if k.lower() != "content-length"]
+            reply.headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(reply.body)))]
+    encoding = "gzip" if any(k.lower() == "content-encoding" for k, _ in reply.headers) else ""
+    etag = _etag(info, media_type, encoding, reply.body)
+    modified = _built_at(info)
+    reply.headers += [("ETag", quote_etag(etag)), ("Cache-Control", "no-cache")]  # no-cache: keep it, but ask again (a reload may come any time)
+    if modified is not None:
+        reply.headers.append(("Last-Modified", http_date(modified)))
+    if not is_resource_modified(dict(environ), etag=etag, last_modified=modified):
+        kept = {"etag", "last-modified", "cache-control", "vary", "content-location", "link", "access-control-allow-origin"}
+        return Reply(304, b"", [(k, v) for k, v in reply.headers if k.lower() in kept])
+    return reply
+
+
+def _etag(info: BuildInfo | None, media_type: str, encoding: str, body: bytes) -> str:
+    digest = hashlib.blake2b(f"{media_type};{encoding};".encode() + body, digest_size=10).hexdigest()
+    build = info.build_id.replace(" ", "-").replace('"', "") if info else "none"
+    return f"{build}-{digest}"
+
+
+def _built_at(info: BuildInfo | None) -> datetime | None:
+    if info is None or not info.built_at:
+        return None
+    try:
+        return datetime.fromisoformat(info.built_at)
+    except ValueError:
+        return None
