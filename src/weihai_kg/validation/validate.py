@@ -169,10 +169,18 @@ def _validate_pyshacl(store: Store, shapes: rdflib.Graph, locate_in: list[Path])
         raise ShapesError(f"the shapes cannot run: {text.strip()}")
     if conforms:
         return ValidationReport(True)
+    return read_report(results, shapes, flat, locate_in)
+
+
+def read_report(results: rdflib.Graph, shapes: rdflib.Graph, data: Store, locate_in: list[Path]) -> ValidationReport:
+    """A W3C SHACL validation report graph (pySHACL's, or another engine's such as Jena's
+    ``shacl validate``) as weihai-kg's report, each result located in ``locate_in``."""
+    found = list(results.subjects(rdflib.RDF.type, SH.ValidationResult))
+    if not found:
+        return ValidationReport(True)
     locator = Locator.from_files(locate_in)
-    labels = _labeller(flat)
-    violations = [_violation(results, shapes, r, locator, labels) for r in results.subjects(rdflib.RDF.type, SH.ValidationResult)]
-    return ValidationReport(False, violations)
+    labels = _labeller(data)
+    return ValidationReport(False, [_violation(results, shapes, r, locator, labels) for r in found])
 
 
 def data_files_for_locating(paths: ProjectPaths) -> list[Path]:
