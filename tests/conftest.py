@@ -3,6 +3,7 @@ quads read from the sources."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -66,6 +67,44 @@ def browser() -> Iterator[object]:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Virtuoso 7 on 127.0.0.1, filled by ``weihai-kg build --remote --remote-dialect
+    virtuoso`` through its authenticated Graph Store (the password from the environment,
+    never on the command line); yields its SPARQL URL."""
+    from . import virtuoso
+
+    if not virtuoso.available():
+        pytest.skip("Debian's virtuoso-opensource is not installed (scripts/setup installs it)")
+    with virtuoso.virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
+        command = [sys.executable, "-m", "weihai_kg", "build", "--remote", url, "--remote-dialect", "virtuoso", "--remote-user", virtuoso.USER]
+        env = {**os.environ, "WEIHAI_KG_REMOTE_PASSWORD": virtuoso.PASSWORD}
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=env)
+        yield url
+
+
+# Named queries Virtuoso 7.2.5 (Debian 12) answers otherwise than the embedded store: property
+# paths with * lose or invent rows (open upstream: openlink/virtuoso-opensource#1078, #127, #590,
+# #704, #759), and GROUP_CONCAT drops a common language tag. Tests expect these and only these
+# to differ (and learn it when Virtuoso is fixed: the expectations are strict).
+VIRTUOSO_WRONG = {
+    "fact-provenance": "?where a/rdfs:subClassOf* wh:ReportLocus beside GRAPH ?where: no rows (virtuoso-opensource#1078, #127)",
+    "checks/unlocated-statement-violation": "FILTER NOT EXISTS { ?graph a/rdfs:subClassOf* … } beside GRAPH ?graph: every graph (virtuoso-opensource#1078)",
+    "projects-per-area": "GROUP_CONCAT of @ko spellings drops their common language tag (SPARQL 1.1 §18.5.1.7 via CONCAT keeps it)",
+    "incheon-weihai-links": "a/rdfs:subClassOf* and schema:containedInPlace* joined: rows missing (virtuoso-opensource#704, #759)",
+}
+
+
+def serve_args(request: pytest.FixtureRequest, mode: str) -> list[str]:
+    """``weihai-kg serve`` options for a parametrized mode: the embedded store, remote mode
+    over Oxigraph server, or over Virtuoso."""
+    if mode == "remote":
+        return ["--remote", request.getfixturevalue("remote_store")]
+    if mode == "virtuoso":
+        return ["--remote", request.getfixturevalue("virtuoso_store"), "--remote-dialect", "virtuoso"]
+    return []
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE,
 from weihai_kg.store.layout import BuildInfo
 
 from . import jena
+from .conftest import serve_args
 from .server import ROOT, running_server
 
 WH = "https://w3id.org/weihai-kg/ontology#"
@@ -36,10 +37,9 @@ QUERIES = {
 PLANS = 3
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote"])
+@pytest.fixture(scope="module", params=["embedded", "remote", "virtuoso"])
 def base(request: pytest.FixtureRequest, built: tuple[Path, BuildInfo]) -> Iterator[str]:
-    mode = ["--remote", request.getfixturevalue("remote_store")] if request.param == "remote" else []
-    with running_server(built[0], "--query-workers", "2", *mode) as url:
+    with running_server(built[0], "--query-workers", "2", *serve_args(request, request.param)) as url:
         yield url
 
 
@@ -92,14 +92,25 @@ def test_sparqlwrapper_every_return_format(base: str, form: str, method: str) ->
 def test_sparqlwrapper_relative_iris_resolve_against_the_canonical_base(base: str) -> None:
     client = SPARQLWrapper(base + "/sparql")
     client.setReturnFormat(JSON)
-    client.setQuery('SELECT ?label (IRI("rel") AS ?made) WHERE { <id/place/wendeng> <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }')
+    client.setQuery("SELECT ?label WHERE { <id/place/wendeng> <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }")
     rows = client.query().convert()["results"]["bindings"]  # type: ignore[index, call-overload]
     assert {r["label"]["value"] for r in rows} >= {"원당구", "Wendeng District"}
-    assert {r["made"]["value"] for r in rows} == {"https://w3id.org/weihai-kg/rel"}
     client.setQuery("CONSTRUCT { <s> <p> 1 } WHERE {}")
     client.setReturnFormat(TURTLE)
     graph = triples_of(client.query().convert(), "turtle")
     assert set(graph.subjects()) == {rdflib.URIRef("https://w3id.org/weihai-kg/s")}
+
+
+def test_iri_function_resolves_against_the_base(base: str, request: pytest.FixtureRequest) -> None:
+    if request.node.callspec.params.get("base") == "virtuoso":
+        # Virtuoso 7.2 resolves <rel> against BASE but leaves IRI("rel") relative; weihai-kg
+        # then cannot read the answer and says so (502) rather than pass a relative IRI on.
+        request.applymarker(pytest.mark.xfail(strict=True, reason="Virtuoso 7.2's IRI() ignores BASE (SPARQL 1.1 §17.4.2.8)"))
+    client = SPARQLWrapper(base + "/sparql")
+    client.setReturnFormat(JSON)
+    client.setQuery('SELECT (IRI("rel") AS ?made) WHERE {}')
+    rows = client.query().convert()["results"]["bindings"]  # type: ignore[index, call-overload]
+    assert [r["made"]["value"] for r in rows] == ["https://w3id.org/weihai-kg/rel"]
 
 
 # --- rdflib's SPARQLStore --------------------------------------------------------------------

@@ -20,6 +20,7 @@ from SPARQLWrapper import CSV, JSON, SPARQLWrapper
 from weihai_kg.store.layout import BuildInfo
 
 from .abuse import session_from
+from .conftest import serve_args
 from .server import running_server
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -27,12 +28,12 @@ PLANS = "PREFIX wh: <https://w3id.org/weihai-kg/ontology#> SELECT ?plan WHERE { 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote", "gunicorn"])
+@pytest.fixture(scope="module", params=["embedded", "remote", "virtuoso", "gunicorn"])
 def base(request: pytest.FixtureRequest, built: tuple[Path, BuildInfo]) -> Iterator[str]:
     """The same server over the embedded store, over a real Oxigraph server (remote mode),
     and over the embedded store under the other WSGI server: every test here runs against all three."""
     env = {"WEIHAI_KG_MAX_ROWS": "3000", "WEIHAI_KG_MAX_QUERY_CHARS": "4000", "WEIHAI_KG_MAX_CONTENT_LENGTH": "20000"}
-    mode = {"embedded": [], "remote": ["--remote", request.getfixturevalue("remote_store")], "gunicorn": ["--server", "gunicorn"]}[request.param]
+    mode = ["--server", "gunicorn"] if request.param == "gunicorn" else serve_args(request, request.param)
     with running_server(built[0], "--timeout", "2", "--query-workers", "2", *mode, env=env) as url:
         yield url
 
@@ -295,7 +296,8 @@ def test_browsers_asking_for_sparql_get_the_query_page(base: str) -> None:
 
 def test_healthz_names_the_build(base: str, built: tuple[Path, BuildInfo], request: pytest.FixtureRequest) -> None:
     health = requests.get(base + "/healthz", timeout=10).json()
-    expected = f"remote {request.getfixturevalue('remote_store')}" if "remote" in request.node.callspec.id else built[1].build_id
+    remote = {"remote": "remote_store", "virtuoso": "virtuoso_store"}.get(request.node.callspec.id.split("-")[0])
+    expected = f"remote {request.getfixturevalue(remote)}" if remote else built[1].build_id
     assert health["status"] == "ok" and health["build"] == expected
 
 
@@ -378,6 +380,7 @@ def test_json_results_are_valid_utf8_json(base: str) -> None:
 
 def test_graph_store_reads_and_refuses_writes(base: str, triples: int) -> None:
     default = requests.get(base + "/store?default", headers={"Accept": "application/n-triples"}, timeout=30)
+    assert default.status_code == 200, default.text[:300]
     assert len(rdflib.Graph().parse(data=default.content, format="nt")) == triples
     row = "https://w3id.org/weihai-kg/id/report/hanjung-zine-193/t3-r5"
     one = requests.get(base + "/store", params={"graph": row}, headers={"Accept": "text/turtle"}, timeout=10)
@@ -389,6 +392,7 @@ def test_graph_store_reads_and_refuses_writes(base: str, triples: int) -> None:
     ) in graph
     assert requests.get(base + "/store", params={"graph": "https://example.org/none"}, timeout=10).status_code == 404
     whole = requests.get(base + "/store", headers={"Accept": "application/trig"}, timeout=30)
+    assert whole.status_code == 200, whole.text[:300]
     dataset = rdflib.Dataset().parse(data=whole.content, format="trig")
     assert len({str(g.identifier) for g in dataset.graphs()}) >= 104
     dataset = rdflib.Dataset().parse(data=whole.content, format="trig")  # the dump keeps the union default graph too

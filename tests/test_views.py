@@ -12,14 +12,14 @@ import requests
 
 from weihai_kg.store.layout import BuildInfo
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, serve_args
 from .server import running_server
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote"])
+@pytest.fixture(scope="module", params=["embedded", "remote", "virtuoso"])
 def base(request: pytest.FixtureRequest, built: tuple[Path, BuildInfo]) -> Iterator[str]:
     """Over the embedded store, and over a real Oxigraph server (remote mode)."""
-    remote = ["--remote", request.getfixturevalue("remote_store")] if request.param == "remote" else []
+    remote = serve_args(request, request.param)
     with running_server(built[0], *remote) as url:
         yield url
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from pyoxigraph import QueryTriples
 
-from weihai_kg.errors import KgError, QueryParameterError, ValidationFailed
+from weihai_kg.errors import ConfigError, KgError, QueryParameterError, ValidationFailed
 from weihai_kg.export.results import serialize, table
 from weihai_kg.formats import EXPORTS, GRAPHS, JSONLD_FRAMES, SOLUTIONS
+from weihai_kg.query.dialects import DIALECTS
 from weihai_kg.query.named import find_query, load_queries, run_named
 from weihai_kg.read.stats import compute_stats
 from weihai_kg.sources import ProjectPaths
@@ -30,7 +32,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from weihai_kg.store.build import build, build_remote
 
     if args.remote:
-        endpoints = RemoteEndpoints.from_urls(args.remote, args.remote_store)
+        endpoints = RemoteEndpoints.from_urls(args.remote, args.remote_store, args.remote_dialect, args.remote_user, _remote_password(args))
         done = build_remote(_paths(args), endpoints, progress=lambda step: print(f"• {step}", file=sys.stderr, flush=True), engine=args.engine)
         removed = f", removed {len(done.removed)} graphs it no longer has" if done.removed else ""
         print(f"published {done.graphs} named graphs and {done.default_triples} default-graph triples to {endpoints.store}{removed}")
@@ -39,6 +41,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     info = build(_paths(args), store_path, progress=lambda step: print(f"• {step}", file=sys.stderr, flush=True), engine=args.engine)
     print(f"built {info.quads} quads into {store_path} (build {info.build_id})")
     return 0
+
+
+def _remote_password(args: argparse.Namespace) -> str | None:
+    """The Graph Store password: from ``--remote-password-file`` or ``$WEIHAI_KG_REMOTE_PASSWORD``,
+    never from the command line (where every process listing and shell history shows it)."""
+    if args.remote_password_file:
+        try:
+            return Path(args.remote_password_file).read_text(encoding="utf-8").strip()
+        except OSError as e:
+            raise ConfigError(f"{args.remote_password_file}: cannot read the password file ({e.strerror or e})") from e
+    return os.environ.get("WEIHAI_KG_REMOTE_PASSWORD")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -93,9 +106,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.remote:
         from weihai_kg.query.remote import RemoteEndpoints, RemoteRunner
 
-        endpoints = RemoteEndpoints.from_urls(args.remote)
+        endpoints = RemoteEndpoints.from_urls(args.remote, dialect_name=args.remote_dialect)
         RemoteRunner(endpoints, 10).fetch("ASK {}", graph=False)  # fail here, clearly, if it is not there
         overrides["REMOTE"] = endpoints.query
+        overrides["REMOTE_DIALECT"] = args.remote_dialect
         print(f"serving the remote store {endpoints.query} at http://{args.host}:{args.port}/sparql", flush=True)
     else:
         opened = open_store(store_path)  # fail here, clearly, rather than in every worker
@@ -179,7 +193,10 @@ def make_parser() -> argparse.ArgumentParser:
     b = command("build", "validate the data and build the store")
     b.add_argument("--engine", default="sparql", choices=ENGINES, help=engine_help)
     b.add_argument("--remote", metavar="QUERY_URL", help="validate here, then replace the graphs of this SPARQL server instead of building a store")
-    b.add_argument("--remote-store", metavar="GSP_URL", help="its Graph Store Protocol URL (default: …/store beside a …/query URL)")
+    b.add_argument("--remote-store", metavar="GSP_URL", help="its Graph Store Protocol URL (default: the dialect's, beside the query URL)")
+    b.add_argument("--remote-dialect", default="standard", choices=DIALECTS, help="the remote engine: standard (Oxigraph, Fuseki) or virtuoso")
+    b.add_argument("--remote-user", metavar="NAME", help="user for the Graph Store (Digest for Virtuoso, else Basic)")
+    b.add_argument("--remote-password-file", metavar="FILE", help="file holding that user's password (or $WEIHAI_KG_REMOTE_PASSWORD)")
     b.set_defaults(func=cmd_build)
     v = command("validate", "validate the data against the shapes", store=False)
     v.add_argument("--engine", default="sparql", choices=ENGINES, help=engine_help)
@@ -203,6 +220,7 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, help="seconds a query may run (default 10, or $WEIHAI_KG_QUERY_TIMEOUT)")
     s.add_argument("--access-log", default="-", metavar="FILE", help="where to log each request: a file, - (standard output; default) or off")
     s.add_argument("--remote", metavar="QUERY_URL", help="answer from this SPARQL server instead of the embedded store (or $WEIHAI_KG_REMOTE)")
+    s.add_argument("--remote-dialect", default="standard", choices=DIALECTS, help="the remote engine: standard (Oxigraph, Fuseki) or virtuoso")
     s.add_argument(
         "--public-url",
         metavar="URL",

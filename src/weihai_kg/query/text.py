@@ -17,15 +17,17 @@ from collections.abc import Sequence
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryTriples, Store
 
 from weihai_kg.errors import QuerySyntaxError, ReadOnly
-from weihai_kg.namespaces import QUERY_BASE
+from weihai_kg.namespaces import PREFIXES, QUERY_BASE
 
 _OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE\b", re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w:?$])FROM\b", re.IGNORECASE)
 _UPDATE = re.compile(r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 _PROLOGUE = re.compile(r"^\s*((PREFIX\s+[\w-]*:\s*|BASE\s*)\s*)+", re.IGNORECASE)
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PARSER = Store()  # empty: parsing a query here tells its form and its syntax errors, instantly
 
+XSD_STRING = PREFIXES["xsd"] + "string"
 Binding = tuple[str, NamedNode | Literal]  # a variable's name and its checked value
 
 
@@ -38,6 +40,11 @@ def blank_opaque(text: str) -> str:
 def uses_service(text: str) -> bool:
     """Whether the query has a SERVICE clause (strings, IRIs and comments do not count)."""
     return _SERVICE.search(blank_opaque(text)) is not None
+
+
+def uses_from(text: str) -> bool:
+    """Whether the query names its own dataset (FROM or FROM NAMED)."""
+    return _FROM.search(blank_opaque(text)) is not None
 
 
 def query_form(text: str) -> str:
@@ -54,6 +61,14 @@ def query_form(text: str) -> str:
     return "ASK" if isinstance(result, QueryBoolean) else "SELECT"
 
 
+def _written(term: NamedNode | Literal) -> str:
+    """A term as SPARQL text; a plain string with its datatype spelled out (the same term in
+    RDF 1.1): Virtuoso 7.2 matches a bare non-ASCII string in VALUES against nothing."""
+    if isinstance(term, Literal) and term.language is None and term.datatype.value == XSD_STRING:
+        return f"{term}^^<{XSD_STRING}>"
+    return str(term)
+
+
 def bind(text: str, bindings: Sequence[Binding]) -> str:
     """``text`` with each (name, term) bound by a VALUES block opening its WHERE clause, so
     the bindings are in scope for every pattern and FILTER of that group."""
@@ -64,5 +79,5 @@ def bind(text: str, bindings: Sequence[Binding]) -> str:
     if where is None:
         raise QuerySyntaxError("the query has no WHERE clause to bind parameters in")
     names = " ".join(f"?{name}" for name, _ in bindings)
-    values = " ".join(str(term) for _, term in bindings)
+    values = " ".join(_written(term) for _, term in bindings)
     return f"{text[: where.end()]}\n  VALUES ({names}) {{ ({values}) }}{text[where.end() :]}"

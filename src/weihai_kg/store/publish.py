@@ -11,6 +11,7 @@ import requests
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store, Triple, serialize
 
 from weihai_kg.errors import ConfigError, RemoteFailed
+from weihai_kg.query.dialects import UNION_GRAPH
 from weihai_kg.query.remote import NTRIPLES, RemoteEndpoints, RemoteRunner, RemoteStore
 
 
@@ -31,6 +32,7 @@ def publish(store: Store, endpoints: RemoteEndpoints, timeout: float = 300) -> P
     if endpoints.store is None:
         raise ConfigError(f"{endpoints.query}: give the Graph Store Protocol URL too (--remote-store)")
     session = requests.Session()
+    session.auth = endpoints.auth()
     graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode))
     try:
         for iri in graphs:
@@ -39,7 +41,8 @@ def publish(store: Store, endpoints: RemoteEndpoints, timeout: float = 300) -> P
         union = [q.triple for q in store.quads_for_pattern(None, None, None, DefaultGraph())]
         before = RemoteStore(RemoteRunner(endpoints, timeout)).named_graphs()
         stale = sorted({g.value for g in before} - set(graphs))
-        _put(session, endpoints.store, None, union, timeout)
+        # an engine that cannot write its default graph keeps the union as a named graph (query.dialects)
+        _put(session, endpoints.store, None if endpoints.dialect.writable_default_graph else UNION_GRAPH, union, timeout)
         for iri in stale:
             response = session.delete(endpoints.store, params={"graph": iri}, timeout=timeout)
             if response.status_code not in (200, 204, 404):

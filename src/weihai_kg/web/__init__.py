@@ -38,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "RESULT_CACHE": "named",  # what answers are cached per build: named (queries and pages), all (+ /sparql), off
     "RESULT_CACHE_BYTES": 64 * 1024 * 1024,  # bound on the cached bodies, per served build
     "REMOTE": "",  # a SPARQL query URL: answer from that server instead of the embedded store
+    "REMOTE_DIALECT": "standard",  # that server's engine family (query/dialects.py): standard or virtuoso
     "DIRECT_SPARQL": True,  # plain /sparql requests answered before Flask (web/direct.py); False: all through Flask
     "PUBLIC_URL": "",  # the public base URL advertised in VoID, the service description and pages (default: LISTEN_URL)
     "LISTEN_URL": "http://127.0.0.1:8000",  # where the server listens (set by weihai-kg serve)
@@ -77,7 +78,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if app.config["REMOTE"]:
         from weihai_kg.query.remote import RemoteEndpoints  # requests loads only in remote mode
 
-        remote = RemoteEndpoints.from_urls(app.config["REMOTE"])
+        remote = RemoteEndpoints.from_urls(app.config["REMOTE"], dialect_name=str(app.config["REMOTE_DIALECT"]))
     app.extensions["kg"] = {
         "serving": Serving(store_path, limits, float(app.config["RELOAD_CHECK_SECONDS"]), cache_bytes, remote),
         "queries": load_queries(Path(app.config["QUERY_DIR"])),
