@@ -39,3 +39,19 @@ def test_two_setup_commands_and_ci() -> None:
     for command in commands:
         assert (ROOT / command).stat().st_mode & 0o111
     assert "scripts/test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_negotiation_table_names_every_alias() -> None:
+    """Every media-type alias and format name negotiation knows is in the README's table."""
+    from weihai_kg import formats
+
+    section = README.split("**Negotiation**")[1].split("**Relative IRIs**")[0]
+    missing = [name for f in formats.ALL.values() for name in (f.key, *f.names, *f.also) if f"`{name}`" not in section]
+    assert missing == []
+
+
+def test_the_works_with_table_names_tests_that_exist() -> None:
+    section = README.split("## Works with")[1].split("\n## ")[0]
+    named = set(re.findall(r"`((?:tests/)?test_\w+\.py)`", section))
+    assert len(named) >= 4
+    assert all((ROOT / "tests" / Path(name).name).exists() for name in named)
