@@ -58,6 +58,15 @@ def test_quad_documents_hold_the_triples_in_the_default_graph_too(base: str) -> 
     assert len(ontology.default_context) > 100
 
 
+def test_the_ontology_has_documents_too(base: str) -> None:
+    turtle = requests.get(base + "/ontology.ttl", headers={"Accept": "text/html"}, timeout=10)
+    assert turtle.status_code == 200 and turtle.headers["Content-Type"].startswith("text/turtle")
+    ontology = rdflib.Graph().parse(data=turtle.content, format="turtle")
+    assert (rdflib.URIRef("https://w3id.org/weihai-kg/ontology#Project"), rdflib.RDF.type, rdflib.OWL.Class) in ontology
+    assert requests.get(base + "/ontology", headers={"Accept": "text/turtle"}, timeout=10).headers["Content-Location"] == base + "/ontology.ttl"
+    assert requests.get(base + "/ontology.png", timeout=10).status_code == 404
+
+
 def test_html_document_and_unknown_documents(base: str) -> None:
     page = requests.get(base + "/id/place/wendeng.html", timeout=10)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")

@@ -74,9 +74,7 @@ def resource(path: str) -> Response:
         return Cached(made.get_data(), made.mimetype or formats.HTML.media_type)
 
     response = state.cached(("page", iri.value, choice.key, lang), compute)
-    here = state.public_root() + "/" + iri.value.removeprefix(BASE)
-    response.headers["Content-Location"] = f"{here}.{choice.extension}"
-    response.headers["Link"] = f'<{here}.ttl>; rel="describedby"; type="{formats.GRAPHS["turtle"].media_type}"'
+    response.headers.update(document_headers(iri.value.removeprefix(BASE), choice))
     if document is None:
         response.headers["Vary"] = "Accept, Accept-Language" if choice is formats.HTML else "Accept"
     elif choice is formats.HTML:
@@ -85,15 +83,28 @@ def resource(path: str) -> Response:
 
 
 @bp.get("/ontology")
-def ontology() -> Response:
-    choice = wants()
+@bp.get("/ontology.<extension>")
+def ontology(extension: str | None = None) -> Response:
+    """The ontology, by negotiation at its IRI or in one format at its document URLs (as entities)."""
+    if extension is not None and extension not in DOCUMENTS:
+        raise UnknownResource(f"no document /ontology.{extension}; use one of: {', '.join(DOCUMENTS)}")
+    choice = DOCUMENTS[extension] if extension else wants()
+    vary = {} if extension else {"Vary": "Accept"}
+    headers = {**vary, **document_headers("ontology", choice)}
     if choice is not formats.HTML:
         quads = in_default_graph_too(list(state.store().quads_for_pattern(None, None, None, GRAPH_ONTOLOGY)))
         body = formats.write_rdf(quads, choice.key)  # triples (each once), unless the format keeps graphs
-        return Response(body, mimetype=choice.media_type, headers={"Vary": "Accept"})
+        return Response(body, mimetype=choice.media_type, headers=headers)
     lang = ui_language()
     html = state.memo(("ontology", lang), lambda: ontology_page(state.store(), lang).encode("utf-8"))
-    return Response(html, mimetype=formats.HTML.media_type, headers={"Vary": "Accept, Accept-Language"})
+    return Response(html, mimetype=formats.HTML.media_type, headers={**headers, "Vary": "Accept, Accept-Language" if vary else "Accept-Language"})
+
+
+def document_headers(path: str, sent: formats.Format) -> dict[str, str]:
+    """The Cool-URIs headers of an answer at ``path``: the document sent, and the description."""
+    here = f"{state.public_root()}/{path}"
+    turtle = formats.GRAPHS["turtle"]
+    return {"Content-Location": f"{here}.{sent.extension}", "Link": f'<{here}.{turtle.extension}>; rel="describedby"; type="{turtle.media_type}"'}
 
 
 def page(description: Description) -> Response:
