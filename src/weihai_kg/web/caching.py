@@ -15,6 +15,7 @@ import gzip
 import hashlib
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from werkzeug.http import http_date, is_resource_modified, quote_etag
@@ -43,11 +44,12 @@ def finish(reply: Reply, environ: Mapping[str, Any], info: BuildInfo | None) -> 
             reply.headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(reply.body)))]
     encoding = "gzip" if any(k.lower() == "content-encoding" for k, _ in reply.headers) else ""
     etag = _etag(info, media_type, encoding, reply.body)
-    modified = _built_at(info)
+    modified, modified_text = _built_at(info.built_at if info else "")
     reply.headers += [("ETag", quote_etag(etag)), ("Cache-Control", "no-cache")]  # no-cache: keep it, but ask again (a reload may come any time)
-    if modified is not None:
-        reply.headers.append(("Last-Modified", http_date(modified)))
-    if not is_resource_modified(dict(environ), etag=etag, last_modified=modified):
+    if modified_text:
+        reply.headers.append(("Last-Modified", modified_text))
+    conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
+    if conditional and not is_resource_modified(environ, etag=etag, last_modified=modified):  # type: ignore[arg-type]
         kept = {"etag", "last-modified", "cache-control", "vary", "content-location", "link", "access-control-allow-origin"}
         return Reply(304, b"", [(k, v) for k, v in reply.headers if k.lower() in kept])
     return reply
@@ -59,10 +61,11 @@ def _etag(info: BuildInfo | None, media_type: str, encoding: str, body: bytes) -
     return f"{build}-{digest}"
 
 
-def _built_at(info: BuildInfo | None) -> datetime | None:
-    if info is None or not info.built_at:
-        return None
+@lru_cache(maxsize=8)
+def _built_at(built_at: str) -> tuple[datetime | None, str]:
+    """A build's time, and as an HTTP date: read once per build, not per answer."""
     try:
-        return datetime.fromisoformat(info.built_at)
+        when = datetime.fromisoformat(built_at) if built_at else None
     except ValueError:
-        return None
+        when = None
+    return when, http_date(when) if when else ""

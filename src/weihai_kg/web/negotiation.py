@@ -72,9 +72,19 @@ def negotiate(
     what: str = "this answer",
 ) -> Format:
     """The format to answer in: one of ``offered``, or ``formats.HTML`` when ``html`` is offered
-    too. Raises NotAcceptable naming what is offered."""
+    too. Raises NotAcceptable naming what is offered. Clients send the same few requests again
+    and again: each choice is made once (a memo of the request's terms, not of an answer)."""
     if isinstance(accept, str) or accept is None:
-        accept = parse_accept(accept or "")
+        return _negotiate_text(tuple(offered), accept or "", format_param, html, what)
+    return _negotiate(tuple(offered), accept, format_param, html, what)
+
+
+@lru_cache(maxsize=1024)
+def _negotiate_text(offered: tuple[Format, ...], accept: str, format_param: str | None, html: bool, what: str) -> Format:
+    return _negotiate(offered, parse_accept(accept), format_param, html, what)
+
+
+def _negotiate(offered: tuple[Format, ...], accept: MIMEAccept, format_param: str | None, html: bool, what: str) -> Format:
     choices = [*offered, formats.HTML] if html else list(offered)
     if format_param:
         fitting = formats.by_name_or_type(format_param, choices)
