@@ -78,7 +78,10 @@ def virtuoso_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     if not virtuoso.available():
         pytest.skip("Debian's virtuoso-opensource is not installed (scripts/setup installs it)")
-    with virtuoso.virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
+    # Its own limit as short as the servers' under test (2 s): a query they abandon must not
+    # keep Virtuoso busy for the tests after it (it answers such a query with a partial
+    # "anytime" result, which weihai-kg refuses as a time-out).
+    with virtuoso.virtuoso_server(tmp_path_factory.mktemp("virtuoso"), timeout=2) as url:
         command = [sys.executable, "-m", "weihai_kg", "build", "--remote", url, "--remote-dialect", "virtuoso", "--remote-user", virtuoso.USER]
         env = {**os.environ, "WEIHAI_KG_REMOTE_PASSWORD": virtuoso.PASSWORD}
         subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=env)

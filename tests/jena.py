@@ -40,7 +40,7 @@ PACKAGES = [
     "libthrift-java",
     "libtitanium-json-ld-java",
 ]
-LOGGING = ["/usr/share/java/slf4j-api.jar", "/usr/share/java/slf4j-simple.jar"]  # quiet: no logging binding conflicts
+LOGGING = ["/usr/share/java/slf4j-api.jar", "/usr/share/java/slf4j-simple.jar"]  # one binding (no log4j conflicts), warnings and errors only
 CORE = Path("/usr/share/java/jena-core.jar")
 
 
@@ -84,4 +84,5 @@ def syntax_of(path: Path) -> list[str]:
 
 def run(main_class: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """A Jena command (``riotcmd.riot``, ``shacl.shacl``, ``arq.rsparql``) with its output."""
-    return subprocess.run(["java", "-cp", class_path(), main_class, *args], capture_output=True, text=True, timeout=timeout, check=False)
+    command = ["java", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", class_path(), main_class, *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)

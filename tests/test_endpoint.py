@@ -239,7 +239,12 @@ def test_the_word_service_in_a_literal_is_fine(base: str) -> None:
 # --- limits ---------------------------------------------------------------------------------
 
 
-def test_slow_query_is_stopped_with_503_while_others_are_served(triples: int, base: str) -> None:
+def test_slow_query_is_stopped_with_503_while_others_are_served(triples: int, base: str, request: pytest.FixtureRequest) -> None:
+    if request.node.callspec.params.get("base") == "virtuoso":
+        # Seen here: Virtuoso 7.2.5 answers "SR171: Transaction timed out" at its limit but goes
+        # on computing this cross product at one full core for minutes, which would starve
+        # every test after this one. weihai-kg's side (503 at 2 s) is tested over Oxigraph.
+        pytest.skip("Virtuoso keeps computing a timed-out cross product (README: engine differences)")
     with ThreadPoolExecutor(max_workers=2) as pool:
         slow = pool.submit(sparql, base, params={"query": SLOW})
         time.sleep(0.3)
