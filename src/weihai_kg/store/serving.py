@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from weihai_kg.query.remote import RemoteEndpoints
 
 log = logging.getLogger(__name__)
+OWN_READS_SECONDS = 60.0  # remote mode: how long the server's own statement reads may take
 
 
 @dataclass
@@ -78,8 +79,12 @@ class Serving:
             from weihai_kg.query.remote import RemoteRunner, RemoteStore
 
             runner = RemoteRunner(self.remote, self.limits.timeout)
+            # The server's own reads (dumps, VoID, pages: statement lookups, not a client's
+            # query) are not held to the client's time limit, as the embedded store's local
+            # reads are not; they still end, at OWN_READS_SECONDS.
+            own = RemoteRunner(self.remote, max(self.limits.timeout, OWN_READS_SECONDS))
             info = BuildInfo(f"remote {self.remote.query}", "", "", 0)
-            return Snapshot(RemoteStore(runner), info, Path("remote"), QueryService(runner, self.limits), ResultCache(info.build_id, 0))
+            return Snapshot(RemoteStore(own), info, Path("remote"), QueryService(runner, self.limits), ResultCache(info.build_id, 0))
         # The query workers first: at start-up they are forked (fast) and should not inherit
         # an open store; only then is the store opened here, for pages and views.
         target, info = current_build(self.store_path)
