@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, QuerySolutions, Triple
 
-from weihai_kg.namespaces import BASE, DCAT, ID, LICENSE, MEDIA_TYPES, PREFIXES, RDF_TYPE, SPDX, VOID, sparql_prefixes
+from weihai_kg.namespaces import BASE, DCAT, ID, LICENSE, MEDIA_TYPES, ONTOLOGY_IRI, PREFIXES, RDF_TYPE, SPDX, VOID, sparql_prefixes
 from weihai_kg.store.reading import ReadStore
 
 XSD = PREFIXES["xsd"]
@@ -45,8 +45,22 @@ def _one(store: ReadStore, query: str) -> int:
     return int(next(iter(result))["n"].value)
 
 
-def describe_dataset(store: ReadStore, endpoint: str, dumps: list[Dump], build_id: str) -> list[Triple]:
-    """VoID + DCAT triples for the served dataset."""
+def _made_by(ds: NamedNode, dct: str) -> list[Triple]:
+    """The project's editors as creator and publisher, as the ontology names them (the
+    report's own author and publisher are in the data)."""
+    editors = NamedNode(f"{ID}agent/weihai-kg-editors")
+    return [Triple(ds, _n(dct, "creator"), editors), Triple(ds, _n(dct, "publisher"), editors)]
+
+
+def _version(store: ReadStore, ds: NamedNode) -> list[Triple]:
+    """The dataset's version is the ontology's: one number for the release (``owl:versionInfo``)."""
+    found = [q.object for q in store.quads_for_pattern(NamedNode(ONTOLOGY_IRI), NamedNode(PREFIXES["owl"] + "versionInfo"), None, DefaultGraph())]
+    return [Triple(ds, NamedNode(PREFIXES["owl"] + "versionInfo"), found[0])] if found else []
+
+
+def describe_dataset(store: ReadStore, endpoint: str, dumps: list[Dump], build_id: str, built_at: str = "") -> list[Triple]:
+    """VoID + DCAT triples for the served dataset: what it holds, where, who made it, which
+    version (the ontology's ``owl:versionInfo``) and when this build was made."""
     ds = NamedNode(f"{BASE}dataset")
     rdf_type = RDF_TYPE
     dct = PREFIXES["dct"]
@@ -68,6 +82,10 @@ def describe_dataset(store: ReadStore, endpoint: str, dumps: list[Dump], build_i
         Triple(ds, _n(dct, "source"), REPORT),
         Triple(ds, _n(dct, "license"), LICENSE),
         Triple(ds, _n(dct, "identifier"), Literal(build_id)),
+        *_made_by(ds, dct),
+        *_version(store, ds),
+        *([Triple(ds, _n(dct, "modified"), Literal(built_at, datatype=NamedNode(XSD + "dateTime")))] if built_at else []),
+        Triple(ds, _n(dct, "conformsTo"), NamedNode(f"{BASE}shapes")),
         Triple(ds, _n(VOID, "sparqlEndpoint"), NamedNode(endpoint)),
         Triple(ds, _n(VOID, "uriSpace"), Literal(ID)),
         Triple(ds, _n(VOID, "exampleResource"), NamedNode(f"{ID}project/wekoreago-platform")),

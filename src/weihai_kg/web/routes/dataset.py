@@ -78,7 +78,7 @@ def void() -> Response:
     root = state.public_root()
 
     def compute() -> bytes:  # counted once per served build (and public URL), not per request
-        triples = describe_dataset(state.store(), root + "/sparql", dumps(), state.info().build_id)
+        triples = describe_dataset(state.store(), root + "/sparql", dumps(), state.info().build_id, state.info().built_at)
         return formats.write_rdf(triples, fmt.key, VOID_PREFIXES)
 
     return Response(state.memo(("void", root, fmt.key), compute), mimetype=fmt.media_type, headers={"Vary": "Accept"})

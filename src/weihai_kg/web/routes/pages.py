@@ -6,11 +6,11 @@ named graph of every statement."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
-from pyoxigraph import NamedNode
+from pyoxigraph import DefaultGraph, NamedNode
 
 from weihai_kg import formats
 from weihai_kg.errors import UnknownResource
-from weihai_kg.namespaces import BASE, GRAPH_ONTOLOGY, to_iri
+from weihai_kg.namespaces import BASE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, to_iri
 from weihai_kg.query.cache import Cached
 from weihai_kg.read.describe import Description, describe, in_default_graph_too, rdf_of
 from weihai_kg.web import state
@@ -98,6 +98,16 @@ def ontology(extension: str | None = None) -> Response:
     lang = ui_language()
     html = state.memo(("ontology", lang), lambda: ontology_page(state.store(), lang).encode("utf-8"))
     return Response(html, mimetype=formats.HTML.media_type, headers={**headers, "Vary": "Accept, Accept-Language" if vary else "Accept-Language"})
+
+
+@bp.get("/ontology/<version>")
+def ontology_version(version: str) -> Response:
+    """The ontology at its version IRI (``owl:versionIRI``); only the served version is here."""
+    version_iri = NamedNode(PREFIXES["owl"] + "versionIRI")
+    served = [q.object for q in state.store().quads_for_pattern(NamedNode(ONTOLOGY_IRI), version_iri, None, DefaultGraph())]
+    if NamedNode(f"{ONTOLOGY_IRI}/{version}") not in served:
+        raise UnknownResource(f"this server serves ontology version {', '.join(str(t) for t in served) or 'none'}, not {version}")
+    return ontology()
 
 
 def document_headers(path: str, sent: formats.Format) -> dict[str, str]:
