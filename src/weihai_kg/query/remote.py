@@ -191,7 +191,11 @@ class RemoteStore:
         """A SELECT or ASK, answered by the remote server (graphs go through the runner)."""
         if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
             raise KgError("RemoteStore.query answers SELECT and ASK")
-        return parse_query_results(self.runner.fetch(query, False), format=QueryResultsFormat.JSON)
+        body = self.runner.fetch(query, False)
+        try:
+            return parse_query_results(body, format=QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as e:  # what pyoxigraph cannot read (a relative IRI, an engine's own blank-node syntax)
+            raise RemoteFailed(f"the remote store's answer cannot be read: {e}") from e
 
     def quads_for_pattern(self, subject: Subject | None, predicate: NamedNode | None, obj: Object | None, graph: GraphName | None = None, /) -> Iterator[Quad]:
         if any(isinstance(t, BlankNode) for t in (subject, obj, graph)):
