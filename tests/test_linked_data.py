@@ -137,3 +137,12 @@ def test_a_body_is_compressed_once() -> None:
     body = b"<https://w3id.org/weihai-kg/id/place/wendeng> <http://www.w3.org/2004/02/skos/core#prefLabel> \"x\" .\n" * 500
     first = _gzipped(body)
     assert gzip.decompress(first) == body and _gzipped(body) is first
+
+
+def test_a_wildcard_bind_address_is_never_advertised() -> None:
+    from weihai_kg.cli import listen_url
+
+    assert listen_url("0.0.0.0", 8000) == "http://127.0.0.1:8000"  # noqa: S104
+    assert listen_url("::", 8000) == "http://127.0.0.1:8000"
+    assert listen_url("::1", 8000) == "http://[::1]:8000"
+    assert listen_url("127.0.0.1", 8123) == "http://127.0.0.1:8123"

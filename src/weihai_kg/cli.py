@@ -97,6 +97,16 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")  # noqa: S104  names, not a bind
+
+
+def listen_url(host: str, port: int) -> str:
+    """The URL the server can be reached at from this machine: a wildcard bind address
+    (0.0.0.0, ::) is no address a client can use, so loopback stands in for it."""
+    shown = "127.0.0.1" if host in WILDCARD_HOSTS else f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from weihai_kg.web.server import serve
 
@@ -115,7 +125,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         opened = open_store(store_path)  # fail here, clearly, rather than in every worker
         print(f"serving build {opened.info.build_id} at http://{args.host}:{args.port}/sparql", flush=True)
         del opened
-    overrides["LISTEN_URL"] = f"http://{args.host}:{args.port}"
+    overrides["LISTEN_URL"] = listen_url(args.host, args.port)
+    if not args.public_url and args.host in WILDCARD_HOSTS and not os.environ.get("WEIHAI_KG_PUBLIC_URL"):
+        print(f"note: listening on every address; VoID and pages advertise {overrides['LISTEN_URL']} until --public-url is given", file=sys.stderr)
     if args.public_url:
         overrides["PUBLIC_URL"] = args.public_url
     if args.trust_proxy:
