@@ -424,7 +424,7 @@ def test_void_describes_the_dataset_and_its_dumps(base: str, triples: int) -> No
     assert graph.value(ds, void.sparqlEndpoint) == rdflib.URIRef(base + "/sparql")
     assert graph.value(ds, rdflib.DCTERMS.source) == rdflib.URIRef("https://w3id.org/weihai-kg/id/report/hanjung-zine-193")
     assert graph.value(ds, rdflib.DCTERMS.license) is not None
-    assert len(set(graph.objects(ds, void.subset))) == 104
+    assert len(set(graph.objects(ds, void.subset))) == 114
     assert int(graph.value(ds, void.classes)) > 30 and int(graph.value(ds, void.entities)) > 250
     for dist in graph.objects(ds, dcat.distribution):
         body = requests.get(str(dist), timeout=30).content

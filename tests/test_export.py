@@ -91,10 +91,10 @@ def test_framed_jsonld_embeds_what_a_type_links_to(store: Store, frame: str, cou
         assert park["leadAgency"]["name"]["ko"] == "웨이하이항그룹유한공사"
         assert park["totalInvestment"]["value"] == "360000000"
         assert park["period"]["start"]["yearMonth"] == "2015-06" and park["period"]["end"]["yearMonth"] == "2017-06"
-        assert park["plan"]["name"]["zh"] == "威海市推进“互联网+”行动实施方案"
+        assert park["plan"]["name"]["zh-hans"] == "威海市推进“互联网+”行动实施方案"
         assert isinstance(park["plan"]["publisher"], str)  # embedded only one level
         rushan = next(n for n in document["@graph"] if n["id"].endswith("/project/rushan-internet-plus-transport"))
-        assert rushan["inArea"]["name"]["zh"] == "乳山市"
+        assert rushan["inArea"]["name"]["zh-hans"] == "乳山市"
 
 
 def test_graphml_and_gexf_load_in_networkx(store: Store, tmp_path: Path) -> None:

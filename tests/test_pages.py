@@ -71,7 +71,10 @@ def test_ontology_and_graph_iris_resolve(base: str) -> None:
     onto = requests.get(base + "/ontology", headers={"Accept": "text/turtle"}, timeout=10)
     graph = rdflib.Graph().parse(data=onto.content, format="turtle")
     assert (rdflib.URIRef("https://w3id.org/weihai-kg/ontology#Project"), rdflib.RDF.type, rdflib.OWL.Class) in graph
-    page = requests.get(base + "/ontology", headers=HTML, timeout=10)
+    # over Virtuoso the documentation page asks for examples of ~100 terms one query each
+    # (remote mode keeps nothing between requests): ~10 s on an idle 2-core machine, so a
+    # generous limit for a loaded one
+    page = requests.get(base + "/ontology", headers=HTML, timeout=60)
     assert 'id="Project"' in page.text and "사업" in page.text
     assert requests.get(base + "/graph/translations", headers=HTML, timeout=10).status_code == 200
 

@@ -52,6 +52,13 @@ def test_every_rule_the_issue_names_has_a_fixture() -> None:
         "duplicate-korean-label",
         "statement-in-default-graph",
         "statement-in-undescribed-graph",
+        "korean-tag-on-han-characters",
+        "chinese-tag-on-hangul",
+        "tag-on-numeral",
+        "korean-content-without-english",
+        "english-note-without-korean",
+        "derived-value-in-row-graph",
+        "derived-value-without-derivation",
     ]:
         assert rule in names
 

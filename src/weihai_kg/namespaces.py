@@ -26,7 +26,9 @@ PREFIXES: dict[str, str] = {
     "coop": f"{ID}cooperation/",
     "count": f"{ID}sector-count/",
     "dct": "http://purl.org/dc/terms/",
+    "derivation": f"{ID}derivation/",
     "foaf": "http://xmlns.com/foaf/0.1/",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
     "graph": f"{BASE}graph/",
     "locus": f"{ID}report/hanjung-zine-193/",
     "measure": f"{ID}measure/",
@@ -89,6 +91,12 @@ RDFS_SUBCLASS_OF = term("rdfs", "subClassOf")
 SKOS_PREF_LABEL = term("skos", "prefLabel")
 WH_TRIPLE_COUNT = wh("tripleCount")
 WH_DEFAULT_GRAPH = wh("DefaultGraph")
+# Computed for validation only: the graph each schema:value is stated in (a converted value
+# must stand in graph:derivations alone).
+WH_VALUE_STATED_IN = wh("valueStatedIn")
+SCHEMA_VALUE = NamedNode(PREFIXES["schema"] + "value")
+IS_REPLACED_BY = NamedNode(PREFIXES["dct"] + "isReplacedBy")
+DCT_SOURCE = NamedNode(PREFIXES["dct"] + "source")
 
 
 def to_iri(text: str) -> NamedNode:

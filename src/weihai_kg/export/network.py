@@ -16,7 +16,7 @@ from weihai_kg.errors import QueryParameterError, UnknownResource
 from weihai_kg.export.rdf import context_document
 from weihai_kg.formats import NETWORKS
 from weihai_kg.namespaces import GRAPH_ONTOLOGY, GRAPH_STRUCTURE, PREFIXES, RDF_TYPE, RDFS_SUBCLASS_OF, compact, to_iri
-from weihai_kg.read.describe import label_of
+from weihai_kg.read.describe import label_of, primary_language
 from weihai_kg.store.reading import ReadStore
 
 LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label"}
@@ -129,7 +129,7 @@ def _node_attributes(store: ReadStore, node: Resource, lang: str) -> dict[str, s
     names: dict[str, str] = {}
     for quad in store.quads_for_pattern(node, None, None, DefaultGraph()):
         if quad.predicate.value in LABELS and isinstance(quad.object, Literal) and quad.object.language:
-            names.setdefault(f"label_{quad.object.language}", quad.object.value)
+            names.setdefault(f"label_{primary_language(quad.object)}", quad.object.value)
     types = [compact(q.object.value) for q in store.quads_for_pattern(node, RDF_TYPE, None, DefaultGraph()) if isinstance(q.object, NamedNode)]
     ours = sorted(t for t in types if t.startswith("wh:")) or sorted(types)
     return {"label": label_of(store, node, lang), "class": ours[0] if ours else "", "iri": str(node.value), **names}

@@ -61,7 +61,7 @@ def project_periods(store: ReadStore, lang: str) -> list[Span]:
           ?project wh:period ?period ; wh:partOfPlan ?plan .
           OPTIONAL { ?project wh:sector ?sector }
           ?period time:hasBeginning/time:inXSDgYearMonth ?start ; time:hasEnd/time:inXSDgYearMonth ?end .
-          OPTIONAL { ?period wh:periodAsWritten ?w FILTER (CONTAINS(STR(?w), "~")) }
+          OPTIONAL { ?project wh:periodAsWritten ?w FILTER (CONTAINS(STR(?w), "~")) }
         } GROUP BY ?project ?plan ?sector ?start ?end""",
     ):
         project, plan, sector = row["project"], row["plan"], row["sector"]

@@ -37,6 +37,15 @@ class Description:
     def exists(self) -> bool:
         return bool(self.statements or self.incoming)
 
+    @property
+    def links(self) -> list[Statement]:
+        """Statements from the parts of graph:external: links to other datasets and outside
+        identifiers, each graph naming its public source."""
+        return [s for s in self.statements if any(g.value.startswith(EXTERNAL_PARTS) for g in s.graphs)]
+
+
+EXTERNAL_PARTS = PREFIXES["graph"] + "external/"
+
 
 def describe(store: ReadStore, iri: NamedNode) -> Description:
     """Everything the store says about ``iri`` (statements in named graphs, with those graphs)."""
@@ -53,9 +62,9 @@ def describe(store: ReadStore, iri: NamedNode) -> Description:
     types = []
     for s in statements:
         if s.predicate in LABEL_PREDICATES and isinstance(s.value, Literal):
-            labels[s.value.language or ""].append(s.value.value)
+            labels[primary_language(s.value)].append(s.value.value)
         elif s.predicate == ALT_LABEL and isinstance(s.value, Literal):
-            alts[s.value.language or ""].append(s.value.value)
+            alts[primary_language(s.value)].append(s.value.value)
         elif s.predicate.value == PREFIXES["rdf"] + "type" and isinstance(s.value, NamedNode):
             types.append(s.value)
     incoming = sorted(
@@ -65,13 +74,19 @@ def describe(store: ReadStore, iri: NamedNode) -> Description:
     return Description(iri, dict(labels), dict(alts), types, statements, incoming)
 
 
+def primary_language(literal: Literal) -> str:
+    """The language of a literal without its script or region: pages and exports offer ko, en
+    and zh, and Chinese is tagged zh-Hans, zh-Hant or zh by the characters written (BCP 47)."""
+    return (literal.language or "").split("-")[0].lower()
+
+
 def label_of(store: ReadStore, node: NamedNode | BlankNode, lang: str) -> str:
     """The node's preferred label in ``lang``, else in English, Korean, any; else its short IRI."""
     found: dict[str, str] = {}
     for predicate in LABEL_PREDICATES:
         for quad in store.quads_for_pattern(node, predicate, None, DefaultGraph()):
             if isinstance(quad.object, Literal):
-                found.setdefault(quad.object.language or "", quad.object.value)
+                found.setdefault(primary_language(quad.object), quad.object.value)
     for choice in (lang, "en", "ko", "zh", ""):
         if choice in found:
             return found[choice]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,9 +25,11 @@ from pyshacl import validate as shacl_validate
 from weihai_kg.errors import DataSyntaxError, ShapesError, SourceLocation, ValidationFailed
 from weihai_kg.namespaces import (
     PREFIXES,
+    SCHEMA_VALUE,
     SKOS_PREF_LABEL,
     WH_DEFAULT_GRAPH,
     WH_TRIPLE_COUNT,
+    WH_VALUE_STATED_IN,
     compact,
 )
 from weihai_kg.sources import ProjectPaths, load_with_union, read_file, source_files
@@ -91,12 +94,27 @@ class ValidationReport:
 
 
 def validation_store(quads: list[Quad]) -> Store:
-    """The union of all graphs plus a ``wh:tripleCount`` per graph, in memory."""
+    """The union of all graphs plus a ``wh:tripleCount`` per graph and the graph of each
+    ``schema:value`` (``wh:valueStatedIn``), in memory."""
     store = Store()
     counts: Counter[NamedNode | BlankNode | DefaultGraph] = Counter(q.graph_name for q in quads)
     store.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
     store.extend(triple_counts(counts))
+    store.extend(value_graphs(quads))
     return store
+
+
+def value_graphs(quads: Iterable[Quad]) -> list[Quad]:
+    """A ``wh:valueStatedIn`` fact for each named graph stating a ``schema:value``: the shapes
+    see the union, so this is how they learn where a value stands. Few quads carry the
+    predicate, so this stays small at any size."""
+    return list(
+        {
+            Quad(q.subject, WH_VALUE_STATED_IN, q.graph_name, DefaultGraph())
+            for q in quads
+            if q.predicate == SCHEMA_VALUE and isinstance(q.graph_name, NamedNode)
+        }
+    )
 
 
 def triple_counts(counts: Counter[NamedNode | BlankNode | DefaultGraph]) -> list[Quad]:
@@ -137,7 +155,8 @@ def validate_loaded(
 ) -> ValidationReport:
     """Validate a store filled by ``load_with_union`` (its default graph is the union), in
     place: the triple counts it returned are added for the run and removed after it."""
-    facts = [f for f in triple_counts(counts) if f not in store]
+    stated = store.quads_for_pattern(None, SCHEMA_VALUE, None, None)
+    facts = [f for f in triple_counts(counts) + value_graphs(stated) if f not in store]
     store.extend(facts)
     try:
         return validate_store(store, shapes, locate_in, engine)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Triple
 
-from weihai_kg.namespaces import GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, RDF_TYPE, compact
+from weihai_kg.namespaces import DCT_SOURCE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, RDF_TYPE, compact
 from weihai_kg.read.describe import describe, label_of
 from weihai_kg.store.reading import ReadStore
 from weihai_kg.web.templating import local_url, render
@@ -43,6 +43,11 @@ class View:
 
     def graph_label(self, node: NamedNode) -> str:
         return label_of(self.store, node, self.lang)
+
+    def sources(self, graphs: list[NamedNode]) -> list[str]:
+        """The public sources (``dct:source``) of the graphs a statement stands in."""
+        found = {q.object.value for g in graphs for q in self.store.quads_for_pattern(g, DCT_SOURCE, None, DefaultGraph()) if isinstance(q.object, NamedNode)}
+        return sorted(found)
 
 
 Example = tuple[NamedNode | BlankNode, NamedNode | BlankNode | Literal | None]

@@ -10,13 +10,13 @@ from pyoxigraph import DefaultGraph, NamedNode
 
 from weihai_kg import formats
 from weihai_kg.errors import UnknownResource
-from weihai_kg.namespaces import BASE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, to_iri
+from weihai_kg.namespaces import BASE, GRAPH_ONTOLOGY, IS_REPLACED_BY, ONTOLOGY_IRI, PREFIXES, to_iri
 from weihai_kg.query.cache import Cached
 from weihai_kg.read.describe import Description, describe, in_default_graph_too, rdf_of
 from weihai_kg.web import state
 from weihai_kg.web.negotiation import accept_of, format_asked, language, negotiate
 from weihai_kg.web.present import View, ontology_page
-from weihai_kg.web.templating import render
+from weihai_kg.web.templating import local_url, render
 
 bp = Blueprint("pages", __name__)
 RDF_CHOICES = [formats.GRAPHS[k] for k in ("turtle", "jsonld", "ntriples", "rdfxml", "trig", "nquads")]
@@ -45,7 +45,7 @@ def entity(rest: str) -> Response:
     return resource(f"id/{rest}")
 
 
-@bp.get("/graph/<name>")
+@bp.get("/graph/<path:name>")
 def graph(name: str) -> Response:
     return resource(f"graph/{name}")
 
@@ -63,6 +63,11 @@ def resource(path: str) -> Response:
     stem, dot, extension = path.rpartition(".")
     document = DOCUMENTS.get(extension) if dot and "/" not in extension else None
     iri = to_iri(BASE + (stem if document else path))
+    renamed = replacement(iri)
+    if renamed is not None:  # a renamed IRI keeps working: graph:iri-history says where it went
+        target = local_url(renamed.value) + (f".{extension}" if document else "")
+        query = f"?{request.query_string.decode()}" if request.query_string else ""
+        return Response(status=301, headers={"Location": target + query})
     choice = document or wants()
     lang = ui_language() if choice is formats.HTML else ""
 
@@ -80,6 +85,14 @@ def resource(path: str) -> Response:
     elif choice is formats.HTML:
         response.headers["Vary"] = "Accept-Language"
     return response
+
+
+def replacement(iri: NamedNode) -> NamedNode | None:
+    """The IRI that replaced ``iri`` (``dct:isReplacedBy`` in graph:iri-history), if any."""
+    for quad in state.store().quads_for_pattern(iri, IS_REPLACED_BY, None, DefaultGraph()):
+        if isinstance(quad.object, NamedNode):
+            return quad.object
+    return None
 
 
 @bp.get("/ontology")
