@@ -55,7 +55,7 @@ def test_build_stats_and_query(checkout: Path) -> None:
     assert "validating" in built.stderr and "writing the store" in built.stderr  # progress
     stats = cli("stats", "--store", "out/store", cwd=checkout)
     assert stats.returncode == 0, stats.stderr
-    assert "   50  wh:Project" in stats.stdout and "named graphs:   114" in stats.stdout
+    assert "   50  wh:Project" in stats.stdout and "named graphs:   115" in stats.stdout
     answer = cli("query", "korea-projects-investment", "--store", "out/store", "--format", "csv", cwd=checkout)
     assert answer.stdout.splitlines() == ["projects,total,currencyCode", "5,1072000000,CNY"]
 

@@ -32,7 +32,7 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 def base(request: pytest.FixtureRequest, built: tuple[Path, BuildInfo]) -> Iterator[str]:
     """The same server over the embedded store, over a real Oxigraph server (remote mode),
     and over the embedded store under the other WSGI server: every test here runs against all three."""
-    env = {"WEIHAI_KG_MAX_ROWS": "3000", "WEIHAI_KG_MAX_QUERY_CHARS": "4000", "WEIHAI_KG_MAX_CONTENT_LENGTH": "20000"}
+    env = {"WEIHAI_KG_MAX_ROWS": "4000", "WEIHAI_KG_MAX_QUERY_CHARS": "4000", "WEIHAI_KG_MAX_CONTENT_LENGTH": "20000"}
     mode = ["--server", "gunicorn"] if request.param == "gunicorn" else serve_args(request, request.param)
     with running_server(built[0], "--timeout", "2", "--query-workers", "2", *mode, env=env) as url:
         yield url
@@ -269,12 +269,12 @@ def test_query_over_the_length_limit_is_413(base: str) -> None:
 
 
 def test_result_over_the_row_limit_is_413(base: str) -> None:
-    every_quad = "SELECT * WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"  # over 5000 rows
+    every_quad = "SELECT * WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"  # over 9000 rows
     response = sparql(base, params={"query": every_quad})
-    assert response.status_code == 413 and "more than 3000 rows" in response.text
-    assert sparql(base, params={"query": every_quad + " LIMIT 3000"}).status_code == 200
+    assert response.status_code == 413 and "more than 4000 rows" in response.text
+    assert sparql(base, params={"query": every_quad + " LIMIT 4000"}).status_code == 200
     construct = sparql(base, params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o . ?s ?p ?o } }"})
-    assert construct.status_code == 200  # 2,695 distinct triples: under the limit
+    assert construct.status_code == 200  # 3,001 distinct triples: under the limit
 
 
 # --- self-description, health and named queries ----------------------------------------------
@@ -424,7 +424,7 @@ def test_void_describes_the_dataset_and_its_dumps(base: str, triples: int) -> No
     assert graph.value(ds, void.sparqlEndpoint) == rdflib.URIRef(base + "/sparql")
     assert graph.value(ds, rdflib.DCTERMS.source) == rdflib.URIRef("https://w3id.org/weihai-kg/id/report/hanjung-zine-193")
     assert graph.value(ds, rdflib.DCTERMS.license) is not None
-    assert len(set(graph.objects(ds, void.subset))) == 114
+    assert len(set(graph.objects(ds, void.subset))) == 115
     assert int(graph.value(ds, void.classes)) > 30 and int(graph.value(ds, void.entities)) > 250
     for dist in graph.objects(ds, dcat.distribution):
         body = requests.get(str(dist), timeout=30).content

@@ -334,6 +334,7 @@ def expect_links_to_other_datasets(store: Store) -> None:
     assert by["place:weihai", "same as"][0] == "<http://dbpedia.org/resource/Weihai>"
     assert by["agent:hit-weihai", "campus of"][0] == "<http://dbpedia.org/resource/Harbin_Institute_of_Technology>"
     assert by["agent:sdu-weihai", "campus of"][0] == "<http://dbpedia.org/resource/Shandong_University>"
+    assert by["agent:weihai-vocational-college", "homepage"][0] == "<https://www.whvc.edu.cn/>"
     assert 37 < float(by["place:weihai", "latitude"][0]) < 38 and 122 < float(by["place:weihai", "longitude"][0]) < 123
     assert all(sources.startswith("https://") for _, sources in by.values())
     assert by["place:wendeng", "GB/T 2260 code"][1].startswith("https://github.com/xinz/china_admin_divisions/")
