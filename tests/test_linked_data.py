@@ -134,7 +134,7 @@ def test_a_body_is_compressed_once() -> None:
     """The same dump asked for again is not compressed again (the kept bytes come back)."""
     from weihai_kg.web.caching import _gzipped
 
-    body = b"<https://w3id.org/weihai-kg/id/place/wendeng> <http://www.w3.org/2004/02/skos/core#prefLabel> \"x\" .\n" * 500
+    body = b'<https://w3id.org/weihai-kg/id/place/wendeng> <http://www.w3.org/2004/02/skos/core#prefLabel> "x" .\n' * 500
     first = _gzipped(body)
     assert gzip.decompress(first) == body and _gzipped(body) is first
 

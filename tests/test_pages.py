@@ -89,8 +89,8 @@ def test_unknown_iri_is_404_and_pages_set_security_headers(base: str) -> None:
 def test_pages_load_nothing_from_elsewhere(base: str) -> None:
     for path in ("/", "/id/place/rushan", "/ontology"):
         text = requests.get(base + path, headers=HTML, timeout=10).text
-        assert "http://" not in text.replace("http://www.w3.org", "").split("<main>")[0]
-        assert 'src="http' not in text and 'href="http' not in text.split("<main>")[0]
+        assert "http://" not in text.replace("http://www.w3.org", "").split("<main")[0]
+        assert 'src="http' not in text and 'href="http' not in text.split("<main")[0]
 
 
 def test_query_page_runs_an_example_and_links_to_entities(base: str, browser: object) -> None:
@@ -107,9 +107,9 @@ def test_query_page_runs_an_example_and_links_to_entities(base: str, browser: ob
     rows = page.locator("#results tbody tr")
     assert rows.count() == 5
     assert "Weihai Port Group Co., Ltd." in page.locator("#results").inner_text()
-    assert page.locator("#results .lit-lang", has_text="@ko").count() == 5
+    assert page.locator("#results td[title='@ko']").count() == 5  # the language on hover, not beside each value
     page.screenshot(path=str(ARTIFACTS / "query-page.png"), full_page=True)
-    page.click("#results a[href='/id/agent/weihai-port-group']")
+    page.click("#results a[href^='/id/agent/weihai-port-group']")
     page.wait_for_selector("h1#title")
     assert page.locator("h1#title").inner_text() == "Weihai Port Group Co., Ltd."
     assert "웨이하이항그룹유한공사" in page.locator("table.names").inner_text()

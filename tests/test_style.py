@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
 def test_ruff_and_mypy() -> None:
     ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert ruff.returncode == 0, ruff.stdout

@@ -76,6 +76,10 @@ NETWORKS: dict[str, Format] = {
 EXPORTS: dict[str, Format] = {k: GRAPHS[k] for k in ("turtle", "ntriples", "rdfxml", "nquads", "trig", "jsonld")} | NETWORKS
 JSONLD_FRAMES = ("project", "plan", "organization")  # jsonld --frame NAME: ontology/frames/NAME.jsonld
 HTML = Format("html", "text/html", "html")
+SVG = Format("svg", "image/svg+xml", "svg")  # the favicon
+JSON = Format("json", JSON_TYPE, "json")  # plain JSON: search hits, the list of named queries
+CSV = SOLUTIONS["csv"]
+XLSX = Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
 JAVASCRIPT = Format("js", JS_TYPE, "js")
 PLAIN = Format("text", PLAIN_TYPE, "txt")
 # The bodies a SPARQL 1.1 Protocol request may carry.

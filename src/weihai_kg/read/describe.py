@@ -15,6 +15,8 @@ from weihai_kg.store.reading import ReadStore
 ALT_LABEL = NamedNode(PREFIXES["skos"] + "altLabel")
 WH_LINE_START = NamedNode(PREFIXES["wh"] + "lineStart")
 LABEL_PREDICATES = (SKOS_PREF_LABEL, RDFS_LABEL)
+# names a page may show when an entity has no preferred label in the reader's language
+NAMES_AS_GIVEN = (NamedNode(PREFIXES["wh"] + "chineseNameAsGiven"), ALT_LABEL)
 
 
 @dataclass
@@ -87,6 +89,11 @@ def label_of(store: ReadStore, node: NamedNode | BlankNode, lang: str) -> str:
         for quad in store.quads_for_pattern(node, predicate, None, DefaultGraph()):
             if isinstance(quad.object, Literal):
                 found.setdefault(primary_language(quad.object), quad.object.value)
+    if lang not in found:  # no preferred name in that language: the report's own name in it, if any
+        for predicate in NAMES_AS_GIVEN:
+            for quad in store.quads_for_pattern(node, predicate, None, DefaultGraph()):
+                if isinstance(quad.object, Literal) and primary_language(quad.object) == lang:
+                    return quad.object.value
     for choice in (lang, "en", "ko", "zh", ""):
         if choice in found:
             return found[choice]

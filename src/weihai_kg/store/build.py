@@ -44,7 +44,13 @@ def build(
         load_and_validate(store, paths, shapes, progress, engine, compact=True)
         progress(f"writing the store to {store_path}")
 
-    return write_store(fill, store_path, source_digest(paths))
+    def sidecars(store: Store) -> dict[str, str]:
+        from weihai_kg.read.search import INDEX_SUFFIX, build_index
+
+        progress("indexing names for search")
+        return {INDEX_SUFFIX: build_index(store).to_json()}
+
+    return write_store(fill, store_path, source_digest(paths), sidecars)
 
 
 def load_and_validate(

@@ -65,8 +65,17 @@ def new_build_id(source_digest: str) -> str:
     return f"{stamp}-{source_digest[:12]}"
 
 
-def write_store(fill: Callable[[Store], None], store_path: Path, source_digest: str) -> BuildInfo:
+def write_store(
+    fill: Callable[[Store], None],
+    store_path: Path,
+    source_digest: str,
+    sidecars: Callable[[Store], dict[str, str]] | None = None,
+) -> BuildInfo:
     """Have ``fill`` write into a new build's store and switch ``store_path`` to it.
+
+    ``sidecars`` makes files kept beside the build from the finished store (suffix → text,
+    e.g. the search index, ``<build-id>.search.json``); they are written before the switch,
+    so a served build always has them.
 
     ``fill`` may raise (a KgError: bad data, failed validation); the new directory is then
     removed and the error passed on. Raises ConfigError if ``store_path`` is a real directory
@@ -79,7 +88,7 @@ def write_store(fill: Callable[[Store], None], store_path: Path, source_digest: 
     target = builds_dir(store_path) / build_id
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        count = _fill(target, fill)
+        count = _fill(target, fill, sidecars)
         faults.point("store-written")
         info = BuildInfo(build_id, datetime.now(UTC).isoformat(timespec="seconds"), source_digest, count)
         target.with_suffix(".json").write_text(json.dumps(asdict(info), indent=2) + "\n", encoding="utf-8")
@@ -97,12 +106,14 @@ def write_store(fill: Callable[[Store], None], store_path: Path, source_digest: 
     return info
 
 
-def _fill(target: Path, fill: Callable[[Store], None]) -> int:
+def _fill(target: Path, fill: Callable[[Store], None], sidecars: Callable[[Store], dict[str, str]] | None) -> int:
     store = Store(str(target))
     try:
         fill(store)
         store.flush()
         store.optimize()
+        for suffix, text in (sidecars(store) if sidecars else {}).items():
+            (target.parent / (target.name + suffix)).write_text(text, encoding="utf-8")
         return len(store)
     finally:
         del store  # closes RocksDB before the directory is published or removed
@@ -110,7 +121,8 @@ def _fill(target: Path, fill: Callable[[Store], None]) -> int:
 
 def _discard(target: Path) -> None:
     shutil.rmtree(target, ignore_errors=True)
-    target.with_suffix(".json").unlink(missing_ok=True)
+    for kept in target.parent.glob(target.name + ".*"):  # its record and its sidecars
+        kept.unlink(missing_ok=True)
 
 
 def _switch(store_path: Path, target: Path) -> None:
@@ -130,8 +142,7 @@ def _prune(store_path: Path) -> None:
     keep = {current, *complete[:KEEP_BUILDS]}
     for old in folder.iterdir():
         if old.is_dir() and old not in keep:
-            shutil.rmtree(old, ignore_errors=True)
-            old.with_suffix(".json").unlink(missing_ok=True)
+            _discard(old)
     for stale in store_path.parent.glob(f".{store_path.name}.switch-*"):
         if stale.is_symlink() and not _pid_alive(stale.name.rsplit("-", 1)[-1]):
             stale.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from weihai_kg.store.reading import ReadStore
 
 if TYPE_CHECKING:
     from weihai_kg.query.remote import RemoteEndpoints
+    from weihai_kg.read.search import SearchIndex
 
 log = logging.getLogger(__name__)
 OWN_READS_SECONDS = 60.0  # remote mode: how long the server's own statement reads may take
@@ -45,6 +47,14 @@ class Snapshot:
     @property
     def build_id(self) -> str:
         return self.info.build_id
+
+    @cached_property
+    def search(self) -> SearchIndex:
+        """The build's name index (``read.search``), read on first use; made from the store
+        when the build has none (a remote store). Computed twice at worst, by two first users."""
+        from weihai_kg.read.search import load_index
+
+        return load_index(self.path, self.store)
 
     @property
     def reader(self) -> ServiceReader:

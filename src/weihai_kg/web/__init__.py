@@ -19,8 +19,9 @@ from weihai_kg.store.serving import Serving
 from weihai_kg.web import errors, state
 from weihai_kg.web.caching import finish
 from weihai_kg.web.direct import DirectSparql
+from weihai_kg.web.i18n import remember
 from weihai_kg.web.reply import Reply, policy
-from weihai_kg.web.routes import admin, api, dataset, exports, home, pages, sparql, views
+from weihai_kg.web.routes import admin, api, dataset, exports, home, pages, report, search, sparql, tables, views
 
 DEFAULTS: dict[str, Any] = {
     "STORE": os.environ.get(ENV_STORE, str(DEFAULT_STORE)),
@@ -32,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_QUERY_CHARS": 20_000,
     "MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer
     "MAX_CONTENT_LENGTH": 1_000_000,  # request body bytes (Flask's own limit: 413)
+    "REPORT_TEXT": "data/sources/hanjung-zine-193.txt",  # the report's text, shown at /read (loci count lines in it)
     "VENDOR_DIR": "node_modules",  # browser libraries installed by scripts/setup (npm ci)
     "RELOAD_CHECK_SECONDS": 1.0,  # how often a request checks for a new build (0: never)
     "ADMIN_TOKEN": "",  # set to enable POST /admin/reload (Authorization: Bearer TOKEN)
@@ -93,7 +95,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(tables.bp)
+    app.register_blueprint(report.bp)
     app.after_request(_headers)
+    app.after_request(remember)  # runs first: after_request functions run last-registered first
     if _flag(app.config["DIRECT_SPARQL"]):
         serving = app.extensions["kg"]["serving"]
         direct = DirectSparql(app.wsgi_app, serving, int(app.config["MAX_CONTENT_LENGTH"]), app.config["RESULT_CACHE"] == "all")

@@ -1,19 +1,29 @@
 """The Flask side of error answers: every exception is rendered by ``reply.for_error`` (a
 KgError by its class's status, anything else a logged 500), werkzeug's own HTTP errors (an
-unknown route, a wrong method) as the same short text."""
+unknown route, a wrong method) as the same short text. A browser navigating to a page gets
+the same status and message as a page in its language, with search and a way home."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from weihai_kg import formats
+from weihai_kg.web.negotiation import accept_of, prefers_html
 from weihai_kg.web.reply import Reply, for_error, plain
 
 
 def response_of(reply: Reply) -> Response:
-    response = Response(reply.body, status=reply.status)
+    if prefers_html(accept_of(request.headers)) and request.method == "GET":
+        from weihai_kg.web.html import html_page  # templates load only when a person meets an error
+
+        message = reply.body.decode("utf-8", "replace").strip()
+        response = html_page("error.html", status=reply.status, code=reply.status, message=message)
+    else:
+        response = Response(reply.body, status=reply.status)
     for name, value in reply.headers:
-        response.headers[name] = value
+        if name.lower() != "content-type" or response.mimetype != formats.HTML.media_type:
+            response.headers[name] = value
     return response
 
 

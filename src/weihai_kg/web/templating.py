@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from weihai_kg.namespaces import BASE
+from weihai_kg.web.messages import LANGUAGES, NAMES, translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -33,4 +34,8 @@ def render(name: str, static_root: str = "/static/", **context: Any) -> str:
             raise ValueError(f"templates link only static files, not {endpoint}")
         return static_root + filename
 
+    lang = context.setdefault("lang", "en")
+    context.setdefault("t", translator(lang))
+    # without a request (weihai-kg docs) the language links just switch ?lang=
+    context.setdefault("languages", [(code, NAMES[code], f"?lang={code}") for code in LANGUAGES])
     return _ENV.get_template(name).render(url_for=url_for, **context)

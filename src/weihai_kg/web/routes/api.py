@@ -1,21 +1,30 @@
 """``/healthz`` and the named queries: ``/queries`` lists them in the request's language,
-``/queries/NAME`` runs one with the same negotiation as ``/sparql``."""
+``/queries/NAME`` runs one with the same negotiation as ``/sparql``. Browsers get pages: the
+list, and each question with a form for its parameters and its answer as a table."""
 
 from __future__ import annotations
 
+import json
 import os
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, request
 
 from weihai_kg import formats
-from weihai_kg.errors import UnknownQuery
+from weihai_kg.errors import QueryParameterError, UnknownQuery
 from weihai_kg.query.cache import Cached
 from weihai_kg.query.named import NamedQuery
+from weihai_kg.read.search import SearchIndex
 from weihai_kg.web import state
+from weihai_kg.web.html import html_page
+from weihai_kg.web.i18n import ui_language
 from weihai_kg.web.negotiation import FORMAT_PARAMETERS, accept_of, format_asked, language, negotiate
+from weihai_kg.web.present import readable_solutions
 
 bp = Blueprint("api", __name__)
 LANGUAGES = ["en", "ko", "zh"]
+# kinds too broad to choose a parameter's candidates by
+GENERIC_KINDS = {"http://www.w3.org/2002/07/owl#NamedIndividual", "https://w3id.org/weihai-kg/ontology#Project"}
 
 
 def named_queries() -> dict[str, NamedQuery]:
@@ -29,8 +38,16 @@ def healthz() -> Response:
     return jsonify(status="ok", store=str(snapshot.path.name), build=info.build_id, built_at=info.built_at, quads=info.quads, pid=os.getpid())
 
 
+def _wants_html(offered: list[formats.Format]) -> bool:
+    return negotiate(offered, accept_of(request.headers), format_asked(request.args.items(multi=True)), html=True, what="this answer") is formats.HTML
+
+
 @bp.get("/queries")
 def list_queries() -> Response:
+    if _wants_html([formats.JSON]):
+        lang = ui_language()
+        listed = [(name, q) for name, q in named_queries().items() if not name.startswith("checks/")]
+        return html_page("queries.html", lang=lang, queries=listed)
     lang = language(request.args.get("lang"), request.headers, LANGUAGES)
     items = [
         {
@@ -56,6 +73,8 @@ def run_query(name: str) -> Response:
     query = named_queries().get(name)
     if query is None:
         raise UnknownQuery(f"no query named {name!r}; GET /queries lists them")
+    if _wants_html(formats.BY_FORM[query.form]):
+        return query_page(name, query)
     params = {k: v for k, v in request.args.items() if k not in FORMAT_PARAMETERS}
     text = query.bound(params)
     fmt = negotiate(formats.BY_FORM[query.form], accept_of(request.headers), format_asked(request.args.items(multi=True)), what=f"a {query.form} result")
@@ -65,3 +84,60 @@ def run_query(name: str) -> Response:
         return Cached(answer.body, fmt.media_type)
 
     return state.cached(("named", name, fmt.key, text), compute, {"Vary": "Accept"})
+
+
+def query_page(name: str, query: NamedQuery) -> Response:
+    """A named question for people: its title and description in the interface language, a
+    form for each parameter, the answer as a readable table (SELECT, ASK) and links to run it
+    in the editor and to download it. A bad parameter is said on the page, above the form."""
+    lang = ui_language()
+    given = {p.name: request.args[p.name] for p in query.params if request.args.get(p.name)}
+    index = state.snapshot().search
+    columns: list[str] = []
+    rows: list[list[dict[str, object]]] = []
+    problem = ""
+    try:
+        text = query.bound(given)
+    except QueryParameterError as e:
+        text, problem = query.bound(), str(e)
+    if not problem and query.form in ("SELECT", "ASK"):
+        body = state.service().answer(text, "json", client=request.remote_addr or "").body
+        columns, rows = readable_solutions(json.loads(body), index, lang)
+    choices = {p.name: candidates(index, p.default, lang) for p in query.params if p.type == "iri"}
+    values = {p.name: given.get(p.name, p.default) for p in query.params}
+    picked = {n: _name_or(index, v, lang) for n, v in values.items()}
+    downloads = [(f.key, f.media_type) for f in formats.BY_FORM[query.form]]
+    here = [(k, v) for k, v in values.items()]
+    return html_page(
+        "query.html",
+        lang=lang,
+        query_name=name,
+        query=query,
+        text=text,
+        columns=columns,
+        rows=rows,
+        problem=problem,
+        choices=choices,
+        values=values,
+        picked=picked,
+        downloads=downloads,
+        download_base=f"/queries/{name}?" + urlencode(here),
+        editor_link="/?" + urlencode([("query", text), ("lang", lang)]),
+    )
+
+
+def _name_or(index: SearchIndex, value: str, lang: str) -> str:
+    entry = index.get(value)
+    return entry.name_in(lang)[0] if entry else value
+
+
+def candidates(index: SearchIndex, default: str, lang: str) -> list[tuple[str, str]]:
+    """(IRI, name) of the entities of the default value's most specific kinds: the list a
+    district parameter offers (every area, when its default is one). None for "any entity":
+    those get the search-backed picker."""
+    entry = index.get(default)
+    if entry is None:
+        return []
+    kinds = set(entry.kinds) - GENERIC_KINDS
+    found = [(e.iri, e.name_in(lang)[0]) for e in index.entries if kinds & set(e.kinds)]
+    return sorted(found, key=lambda item: item[1].casefold())

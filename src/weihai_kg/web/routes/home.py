@@ -1,13 +1,13 @@
-"""``/``: the query page for people, in Korean or English."""
+"""``/``: the query page for people, in Korean, English or Chinese."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, send_from_directory
 
 from weihai_kg import formats
 from weihai_kg.namespaces import BASE
-from weihai_kg.web.routes.pages import ui_language
-from weihai_kg.web.templating import render
+from weihai_kg.web.html import html_page
+from weihai_kg.web.templating import STATIC
 
 bp = Blueprint("home", __name__)
 
@@ -21,8 +21,12 @@ SELECT ?project ?name ?agency WHERE {
 ORDER BY ?name"""
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The icon browsers ask for on a first visit (an SVG, which every current browser draws)."""
+    return send_from_directory(STATIC, "favicon.svg", mimetype=formats.SVG.media_type, max_age=86400)
+
+
 @bp.get("/")
 def index() -> Response:
-    lang = ui_language()
-    html = render("index.html", lang=lang, base=BASE, default_query=DEFAULT_QUERY, formats=list(formats.ALL.values()))
-    return Response(html, mimetype=formats.HTML.media_type, headers={"Vary": "Accept-Language"})
+    return html_page("index.html", base=BASE, default_query=DEFAULT_QUERY, formats=list(formats.ALL.values()))

@@ -14,19 +14,14 @@ from weihai_kg.namespaces import BASE, GRAPH_ONTOLOGY, IS_REPLACED_BY, ONTOLOGY_
 from weihai_kg.query.cache import Cached
 from weihai_kg.read.describe import Description, describe, in_default_graph_too, rdf_of
 from weihai_kg.web import state
-from weihai_kg.web.negotiation import accept_of, format_asked, language, negotiate
+from weihai_kg.web.html import html_page
+from weihai_kg.web.i18n import ui_language
+from weihai_kg.web.negotiation import accept_of, format_asked, negotiate
 from weihai_kg.web.present import View, ontology_page
-from weihai_kg.web.templating import local_url, render
+from weihai_kg.web.templating import local_url
 
 bp = Blueprint("pages", __name__)
 RDF_CHOICES = [formats.GRAPHS[k] for k in ("turtle", "jsonld", "ntriples", "rdfxml", "trig", "nquads")]
-UI_LANGUAGES = ["en", "ko"]
-
-
-def ui_language() -> str:
-    return language(request.args.get("lang"), request.headers, UI_LANGUAGES)
-
-
 DOCUMENTS = {f.extension: f for f in [*RDF_CHOICES, formats.HTML]}  # /id/x.ttl is the Turtle document of /id/x
 
 
@@ -132,5 +127,4 @@ def document_headers(path: str, sent: formats.Format) -> dict[str, str]:
 
 def page(description: Description) -> Response:
     lang = ui_language()
-    html = render("entity.html", d=description, lang=lang, view=View(state.store(), lang))
-    return Response(html, mimetype=formats.HTML.media_type)
+    return html_page("entity.html", d=description, lang=lang, view=View(state.store(), lang))

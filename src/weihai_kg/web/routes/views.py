@@ -13,8 +13,8 @@ from weihai_kg.errors import NotFound
 from weihai_kg.namespaces import BASE
 from weihai_kg.read.charts import Span, investments, project_periods
 from weihai_kg.web import state
-from weihai_kg.web.routes.pages import ui_language
-from weihai_kg.web.templating import render
+from weihai_kg.web.html import html_page
+from weihai_kg.web.i18n import ui_language
 
 bp = Blueprint("views", __name__)
 VENDOR = {"cytoscape.min.js": Path("cytoscape") / "dist" / "cytoscape.min.js"}
@@ -35,8 +35,7 @@ def vendor(name: str) -> Response:
 def graph_view() -> Response:
     lang = ui_language()
     params = {k: v for k, v in request.args.items() if k in ("query", "entity", "hops", "classes", "sparql")}
-    html = render("graph.html", lang=lang, base=BASE, params=params)
-    return Response(html, mimetype=formats.HTML.media_type)
+    return html_page("graph.html", lang=lang, base=BASE, params=params)
 
 
 @bp.get("/view/timeline")
@@ -52,8 +51,7 @@ def timeline() -> Response:
         for i, s in enumerate(spans)
     ]
     years = [{"year": first // 12 + i, "x": left + i * 12 * scale} for i in range((last - first) // 12 + 1)]
-    html = render("timeline.html", lang=lang, bars=bars, years=years, height=60 + len(spans) * row, width=left + width + 170)
-    return Response(html, mimetype=formats.HTML.media_type)
+    return html_page("timeline.html", lang=lang, bars=bars, years=years, height=60 + len(spans) * row, width=left + width + 170)
 
 
 @bp.get("/view/investments")
@@ -63,5 +61,6 @@ def investment_chart() -> Response:
     top = max(b.value for b in rows)
     width, left, row = 560, 420, 40
     bars = [{"bar": b, "y": 30 + i * row, "w": max(float(b.value / top) * width, 2)} for i, b in enumerate(rows)]
-    html = render("investments.html", lang=lang, bars=bars, height=50 + len(rows) * row, left=left, width=left + width + 200)
-    return Response(html, mimetype=formats.HTML.media_type)
+    currencies = sorted({b.currency for b in rows})
+    totals = [(f"{sum(b.value for b in rows if b.currency == c):,} {c}", sum(1 for b in rows if b.currency == c)) for c in currencies]
+    return html_page("investments.html", lang=lang, bars=bars, totals=totals, height=50 + len(rows) * row, left=left, width=left + width + 200)

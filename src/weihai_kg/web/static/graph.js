@@ -14,7 +14,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const box = document.getElementById("cy");
   const status = document.getElementById("graph-status");
   const langSelect = document.getElementById("label-lang");
-  langSelect.value = box.dataset.lang === "ko" ? "ko" : "en";
+  langSelect.value = ["ko", "en", "zh"].includes(box.dataset.lang) ? box.dataset.lang : "en";
   const response = await fetch(box.dataset.source);
   if (!response.ok) {
     status.textContent = `${response.status}: ${await response.text()}`;

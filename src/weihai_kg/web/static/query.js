@@ -1,5 +1,6 @@
 // weihai-kg query page: an editor with SPARQL highlighting, the named queries as examples,
-// results as a table whose IRIs link to entity pages. Plain browser JavaScript, no libraries.
+// results as a table of names (in the interface language) linking to entity pages; the query
+// is kept in the URL. Plain browser JavaScript, no libraries.
 "use strict";
 
 const KEYWORDS = new Set(("SELECT CONSTRUCT DESCRIBE ASK WHERE FROM NAMED PREFIX BASE OPTIONAL FILTER UNION MINUS GRAPH " +
@@ -49,29 +50,51 @@ function localHref(iri, base) {
   return iri.startsWith(base) ? "/" + iri.slice(base.length) : iri;
 }
 
-function cell(term, base) {
+const XSD = "http://www.w3.org/2001/XMLSchema#";
+const NUMBERS = new Set(["integer", "decimal", "double", "float", "long", "int", "nonNegativeInteger", "positiveInteger"].map((t) => XSD + t));
+
+function cell(term, base, names, lang, messages) {
+  // A value as people read it: an IRI of ours by its name in the interface language (the
+  // language shown when it falls back), numbers with separators; the IRI, datatype or
+  // language tag on hover, not beside every value.
   const td = document.createElement("td");
   if (!term) return td;
   if (term.type === "uri") {
     const a = document.createElement("a");
-    a.href = localHref(term.value, base);
-    a.textContent = term.value.startsWith(base) ? term.value.slice(base.length) : term.value;
+    a.href = localHref(term.value, base) + (term.value.startsWith(base) ? "?lang=" + lang : "");
+    const known = names[term.value];
+    a.textContent = known ? known[0] : (term.value.startsWith(base) ? term.value.slice(base.length) : term.value);
     a.title = term.value;
+    if (known && known[1]) a.lang = known[1];
     td.appendChild(a);
-  } else {
-    td.appendChild(document.createTextNode(term.value));
-    const note = term["xml:lang"] ? "@" + term["xml:lang"] : (term.datatype ? term.datatype.replace("http://www.w3.org/2001/XMLSchema#", "xsd:") : "");
-    if (note) {
+    if (known && known[1] && known[1] !== lang) {
       const span = document.createElement("span");
-      span.className = "lit-lang";
-      span.textContent = note;
+      span.className = "fallback";
+      span.textContent = known[1].toUpperCase();
+      span.title = messages.fallback;
       td.appendChild(span);
     }
+  } else {
+    let text = term.value;
+    if (NUMBERS.has(term.datatype) && /^-?\d+(\.\d+)?$/.test(text)) {
+      const [whole, fraction] = text.split(".");
+      text = BigInt(whole).toLocaleString("en-US") + (fraction ? "." + fraction : "");
+      td.className = "num";
+    }
+    td.appendChild(document.createTextNode(text));
+    if (term["xml:lang"]) td.lang = term["xml:lang"];
+    td.title = term["xml:lang"] ? "@" + term["xml:lang"] : (term.datatype ? term.datatype.replace(XSD, "xsd:") : "");
   }
   return td;
 }
 
-function render(data, base) {
+function clearResults() {
+  const table = document.getElementById("results");
+  table.tHead.replaceChildren();
+  table.tBodies[0].replaceChildren();
+}
+
+function render(data, base, names, lang, messages) {
   const table = document.getElementById("results");
   const head = table.tHead;
   const body = table.tBodies[0];
@@ -88,7 +111,7 @@ function render(data, base) {
   const bindings = data.boolean !== undefined ? [{ boolean: { type: "literal", value: String(data.boolean) } }] : data.results.bindings;
   for (const b of bindings) {
     const tr = document.createElement("tr");
-    for (const v of vars) tr.appendChild(cell(b[v], base));
+    for (const v of vars) tr.appendChild(cell(b[v], base, names, lang, messages));
     body.appendChild(tr);
   }
   return bindings.length;
@@ -97,15 +120,44 @@ function render(data, base) {
 function renderTriples(text) {
   // CONSTRUCT/DESCRIBE results come as N-Triples: shown one statement a row.
   const lines = text.split("\n").filter((l) => l.trim());
-  return render({ head: { vars: ["statement"] }, results: { bindings: lines.map((l) => ({ statement: { type: "literal", value: l } })) } }, "");
+  return render({ head: { vars: ["statement"] }, results: { bindings: lines.map((l) => ({ statement: { type: "literal", value: l } })) } }, "", {}, "", {});
 }
 
-async function run(app, messages) {
+async function namesOf(data, lang) {
+  // The names of the result's IRIs, in one request to the build's name index.
+  if (!data.results) return {};
+  const iris = [...new Set(data.results.bindings.flatMap((b) => Object.values(b).filter((t) => t.type === "uri").map((t) => t.value)))];
+  if (!iris.length) return {};
+  const response = await fetch("/search/names?lang=" + lang, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(iris) });
+  return response.ok ? response.json() : {};
+}
+
+function explain(text, query, messages) {
+  // The server says "error at LINE:COLUMN: …"; say it in the interface language, with the
+  // text the parser stopped at.
+  const at = /error at (\d+):(\d+)/i.exec(text);
+  if (!at) return `${messages.failed}: ${text}`;
+  const [line, column] = [Number(at[1]), Number(at[2])];
+  const source = query.split("\n")[line - 1] || "";
+  // the word the parser stopped at, or, at the end of a line, the words just before it
+  const token = source.slice(Math.max(column - 1, 0)).split(/\s/)[0] || source.slice(Math.max(column - 16, 0), column - 1).trim();
+  return `${messages.failed}. ${messages.syntax.replace("{line}", line).replace("{column}", column)}` +
+    (token ? ` — ${messages.near}: «${token}»` : "") + `\n\n${text}`;
+}
+
+async function run(app, messages, push = true) {
   const query = document.getElementById("query").value;
   const status = document.getElementById("status");
   const error = document.getElementById("error");
+  const lang = app.dataset.lang;
   error.textContent = "";
+  error.hidden = true;
+  clearResults(); // a failed query must never leave an earlier answer on screen
   status.textContent = messages.running;
+  if (push) {
+    const url = "/?" + new URLSearchParams({ query, lang }).toString();
+    if (url !== location.pathname + location.search) history.pushState({ query }, "", url);
+  }
   const started = performance.now();
   const response = await fetch("/sparql", {
     method: "POST",
@@ -114,16 +166,23 @@ async function run(app, messages) {
   });
   if (!response.ok) {
     status.textContent = "";
-    error.textContent = `${response.status}: ${await response.text()}`;
+    error.hidden = false;
+    error.textContent = `${response.status}: ` + explain(await response.text(), query, messages);
     return;
   }
   const type = response.headers.get("Content-Type") || "";
   const isGraph = !type.startsWith("application/sparql-results+json");
-  const rows = isGraph ? renderTriples(await response.text()) : render(await response.json(), app.dataset.base);
-  status.textContent = `${rows} ${messages.rows} · ${Math.round(performance.now() - started)} ms`;
+  let rows;
+  if (isGraph) {
+    rows = renderTriples(await response.text());
+  } else {
+    const data = await response.json();
+    rows = render(data, app.dataset.base, await namesOf(data, lang), lang, messages);
+  }
+  status.textContent = `${rows === 1 ? messages.row : messages.rows.replace("{n}", rows.toLocaleString("en-US"))} · ${Math.round(performance.now() - started)} ms`;
   const view = document.getElementById("graph-link");
   view.hidden = !isGraph;
-  view.href = "/view/graph?lang=" + app.dataset.lang + "&sparql=" + encodeURIComponent(query);
+  view.href = "/view/graph?lang=" + lang + "&sparql=" + encodeURIComponent(query);
 }
 
 async function loadExamples(app, editor, refresh) {
@@ -135,8 +194,9 @@ async function loadExamples(app, editor, refresh) {
     const a = document.createElement("a");
     a.href = "#" + q.name;
     a.textContent = q.title;
-    a.title = q.description;
     a.dataset.name = q.name;
+    const about = document.createElement("p");
+    about.textContent = q.description;
     a.addEventListener("click", (event) => {
       event.preventDefault();
       // The server binds each parameter's default (the one way parameters are bound: a
@@ -145,15 +205,14 @@ async function loadExamples(app, editor, refresh) {
       editor.value = text;
       refresh();
     });
-    li.appendChild(a);
+    li.append(a, about);
     list.appendChild(li);
   }
 }
 
 document.addEventListener("DOMContentLoaded", () => {
   const app = document.getElementById("app");
-  const ko = app.dataset.lang === "ko";
-  const messages = ko ? { running: "실행 중…", rows: "행" } : { running: "running…", rows: "rows" };
+  const messages = JSON.parse(document.getElementById("messages").textContent);
   document.getElementById("graph-link").hidden = true;
   const editor = document.getElementById("query");
   const shown = document.getElementById("highlight");
@@ -174,4 +233,11 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   refresh();
   loadExamples(app, editor, refresh);
+  // The query is in the URL: a result can be shared, and Back shows the one before.
+  const shared = new URLSearchParams(location.search).get("query");
+  if (shared) { editor.value = shared; refresh(); run(app, messages, false); }
+  window.addEventListener("popstate", (event) => {
+    const text = (event.state && event.state.query) || new URLSearchParams(location.search).get("query");
+    if (text) { editor.value = text; refresh(); run(app, messages, false); } else { clearResults(); }
+  });
 });

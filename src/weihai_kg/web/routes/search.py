@@ -1,0 +1,82 @@
+"""``/search``: entities by name, from the build's name index (``read.search``). Browsers get
+a results page; the search box of every page asks for JSON as you type."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from weihai_kg import formats
+from weihai_kg.errors import BadRequest
+from weihai_kg.namespaces import compact
+from weihai_kg.read.search import KIND_ORDER, Hit, SearchIndex, labels_for
+from weihai_kg.web import state
+from weihai_kg.web.html import html_page
+from weihai_kg.web.i18n import ui_language
+from weihai_kg.web.messages import catalogue
+from weihai_kg.web.negotiation import accept_of, negotiate
+from weihai_kg.web.templating import local_url
+
+bp = Blueprint("search", __name__)
+MAX_QUERY = 200  # characters of a search; a name is never longer
+MAX_LIMIT = 100
+MAX_NAMES = 2000
+CHOICES = [formats.JSON]
+
+
+def kind_label(index: SearchIndex, kinds: tuple[str, ...], lang: str) -> str:
+    """The entity's most telling kind in ``lang``: the ontology's label for a class of ours,
+    the catalogue's for the few outside classes the data uses, else its short name."""
+    messages = catalogue()
+    ours = sorted((k for k in kinds if index.get(k)), key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else len(KIND_ORDER))
+    for kind in ours or list(kinds):
+        entry = index.get(kind)
+        if entry:
+            return entry.name_in(lang)[0]
+        known = messages.get("kind_" + compact(kind).replace(":", "_"))
+        return (known.get(lang) or known["en"]) if known else compact(kind)
+    return ""
+
+
+def as_json(index: SearchIndex, hit: Hit, lang: str) -> dict[str, object]:
+    name, name_lang = hit.entry.name_in(lang)
+    return {
+        "iri": hit.entry.iri,
+        "url": local_url(hit.entry.iri),
+        "name": name,
+        "nameLang": name_lang,
+        "kind": kind_label(index, hit.entry.kinds, lang),
+        "matched": hit.matched.text,
+        "matchedLang": hit.matched.lang,
+        "rank": hit.rank,
+    }
+
+
+@bp.get("/search")
+def search() -> Response:
+    lang = ui_language()
+    query = request.args.get("q", "")[:MAX_QUERY]
+    try:
+        limit = min(max(int(request.args.get("limit", "50")), 1), MAX_LIMIT)
+    except ValueError:
+        limit = 50
+    index = state.snapshot().search
+    hits, total = index.search(query, limit)
+    found = [as_json(index, h, lang) for h in hits]
+    fmt = negotiate(CHOICES, accept_of(request.headers), request.args.get("format"), html=True, what="search results")
+    if fmt is formats.HTML:
+        response = html_page("search.html", lang=lang, query=query, hits=found, total=total)
+    else:
+        response = jsonify(query=query, language=lang, total=total, hits=found)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.post("/search/names")
+def names() -> Response:
+    """The names in the interface language of up to 2,000 IRIs (a JSON list in the body), for
+    pages that show results: ``{iri: [name, language]}`` for the IRIs the index knows."""
+    lang = ui_language()
+    asked = request.get_json(silent=True)
+    if not isinstance(asked, list) or not all(isinstance(i, str) for i in asked):
+        raise BadRequest("send a JSON list of IRIs")
+    return jsonify(labels_for(state.snapshot().search, asked[:MAX_NAMES], lang))

@@ -1,0 +1,67 @@
+"""The name index (``read.search``) on the real data: folding, ranking, and the index file
+that ``weihai-kg build`` writes beside the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Store
+
+from weihai_kg.read.search import Entry, Name, SearchIndex, build_index, fold, index_path, load_index
+from weihai_kg.store.layout import BuildInfo
+
+ID = "https://w3id.org/weihai-kg/id/"
+
+
+@pytest.fixture(scope="module")
+def index(built: tuple[Path, BuildInfo]) -> SearchIndex:
+    return load_index(built[0].resolve(), Store.read_only(str(built[0].resolve())))
+
+
+def test_build_writes_the_index_beside_the_store(built: tuple[Path, BuildInfo], store: Store) -> None:
+    path = index_path(built[0].resolve())
+    assert path.is_file()
+    written = SearchIndex.from_json(path.read_text(encoding="utf-8"))
+    assert written.to_json() == build_index(store).to_json()  # what a remote store would make matches
+
+
+def test_folding_ignores_case_width_spacing_punctuation_and_script() -> None:
+    assert fold("Weihai Port-Group, Co.") == "weihaiportgroupco"
+    assert fold("ＷＥＩＨＡＩ") == "weihai"  # full-width letters
+    assert fold("上韓網") == fold("上韩网")  # traditional and simplified meet
+    assert fold("항 그룹") == "항그룹"
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("德克隆", "project/dekelong-international-platform"),
+        ("port group", "agent/weihai-port-group"),
+        ("group port", "agent/weihai-port-group"),  # every word, in any order
+        ("원딩구", "place/wendeng"),
+        ("원당구", "place/wendeng"),
+        ("Wendeng", "place/wendeng"),  # the place before its projects: the shorter name
+        ("文登", "place/wendeng"),
+        ("國網", "project/guowang-ecommerce-platform"),
+        ("항그룹", "agent/weihai-port-group"),  # part of a word
+    ],
+)
+def test_the_best_hit(index: SearchIndex, typed: str, first: str) -> None:
+    hits, total = index.search(typed, 5)
+    assert total >= 1 and hits[0].entry.iri == ID + first, [h.entry.iri for h in hits]
+
+
+def test_ranks_exact_then_prefix_then_word_then_anywhere() -> None:
+    def entry(iri: str, name: str) -> Entry:
+        return Entry(iri, (), (Name(name, "en", True),))
+
+    index = SearchIndex([entry("a", "smart city"), entry("b", "smart"), entry("c", "city smart"), entry("d", "newsmartness")])
+    hits, total = index.search("smart")
+    assert [h.entry.iri for h in hits] == ["b", "a", "c", "d"] and [h.rank for h in hits] == [0, 1, 2, 3] and total == 4
+    assert index.search("")[1] == 0 and index.search("  ·  ")[1] == 0
+
+
+def test_a_match_never_spans_two_names() -> None:
+    index = SearchIndex([Entry("a", (), (Name("ab", "en", True),)), Entry("b", (), (Name("cd", "en", True),))])
+    assert index.search("bc")[1] == 0
