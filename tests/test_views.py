@@ -48,7 +48,7 @@ def test_network_view(base: str, browser: object) -> None:
     assert page.evaluate("window.weihaiGraph.$id('https://w3id.org/weihai-kg/id/place/rushan').data('shown')") == "乳山市"
     page.check("input[data-cls='wh:Project']")
     page.evaluate("window.weihaiGraph.$id('https://w3id.org/weihai-kg/id/agent/weihai-port-group').emit('tap')")
-    page.wait_for_url("**/id/agent/weihai-port-group")
+    page.wait_for_url("**/id/agent/weihai-port-group?lang=ko")
     assert page.outside == []
     page.close()
 

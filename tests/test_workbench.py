@@ -490,3 +490,38 @@ def test_read_the_report_in_order_and_back_from_an_entity(visit: object, lang: s
     line = target.rsplit("#", 1)[1]
     assert page.locator(f"#{line}").is_visible()
     v.no_sideways_scroll()
+
+
+# --- the network view ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_network_view_for_people(visit: object, lang: str) -> None:
+    v = visit(lang)  # type: ignore[operator]
+    page = v.page
+    page.goto(v.base + f"/view/graph?query=agency-network&lang={lang}")
+    page.wait_for_selector("#cy[data-ready='true']", timeout=30000)
+    status = page.locator("#graph-status")
+    total = page.evaluate("window.weihaiGraph.nodes().length")
+    assert str(total) in status.inner_text()
+    # filters are named in the interface language, and unticking one redoes the count
+    project_filter = page.locator("label.filter", has=page.locator("input[data-cls='wh:Project']"))
+    assert project_filter.inner_text().strip() == {"ko": "사업", "en": "project", "zh": "项目"}[lang]
+    project_filter.locator("input").uncheck()
+    assert str(total - 50) in status.inner_text()
+    assert "wh:" not in page.locator("#filters").inner_text()
+    if lang == "zh":  # most names exist only in Korean and English: the page says so
+        assert "没有中文名称" in status.inner_text()
+    # the keyboard's way: find a node by name, then open its page
+    page.locator("input[data-cls='wh:Project']").check()
+    page.locator("#graph-find").focus()
+    page.keyboard.type({"ko": "웨이하이항그룹유한공사", "en": "Weihai Port Group Co., Ltd.", "zh": "Weihai Port Group"}[lang])
+    page.keyboard.press("Enter")
+    assert page.evaluate("window.weihaiGraph.$(':selected').map(n => n.id())") == ["https://w3id.org/weihai-kg/id/agent/weihai-port-group"]
+    assert page.evaluate("document.activeElement.id") == "graph-open"
+    # labels are sized for reading
+    assert page.evaluate("window.weihaiGraph.nodes()[0].style('font-size')") == "15px"
+    if lang == "en":
+        shot(page, "network-view")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/id/agent/weihai-port-group?lang={lang}")

@@ -8,21 +8,28 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from weihai_kg import formats
 from weihai_kg.web.negotiation import accept_of, prefers_html
 from weihai_kg.web.reply import Reply, for_error, plain
 
 
 def response_of(reply: Reply) -> Response:
-    if prefers_html(accept_of(request.headers)) and request.method == "GET":
-        from weihai_kg.web.html import html_page  # templates load only when a person meets an error
-
-        message = reply.body.decode("utf-8", "replace").strip()
-        response = html_page("error.html", status=reply.status, code=reply.status, message=message)
-    else:
-        response = Response(reply.body, status=reply.status)
+    if reply.status >= 400 and request.method == "GET" and prefers_html(accept_of(request.headers)):
+        return _error_page(reply)
+    response = Response(reply.body, status=reply.status)
     for name, value in reply.headers:
-        if name.lower() != "content-type" or response.mimetype != formats.HTML.media_type:
+        response.headers[name] = value
+    return response
+
+
+def _error_page(reply: Reply) -> Response:
+    """The error as a page in the reader's language: same status and message, and the
+    answer's own headers (Retry-After, Allow) but its HTML type."""
+    from weihai_kg.web.html import html_page  # templates load only when a person meets an error
+
+    message = reply.body.decode("utf-8", "replace").strip()
+    response = html_page("error.html", status=reply.status, code=reply.status, message=message)
+    for name, value in reply.headers:
+        if name.lower() != "content-type":
             response.headers[name] = value
     return response
 

@@ -10,14 +10,21 @@ from flask import Blueprint, Response, current_app, request, send_file
 
 from weihai_kg import formats
 from weihai_kg.errors import NotFound
-from weihai_kg.namespaces import BASE
+from weihai_kg.namespaces import BASE, PREFIXES, WH, compact
 from weihai_kg.read.charts import Span, investments, project_periods
 from weihai_kg.web import state
 from weihai_kg.web.html import html_page
 from weihai_kg.web.i18n import ui_language
+from weihai_kg.web.routes.search import kind_label
 
 bp = Blueprint("views", __name__)
-VENDOR = {"cytoscape.min.js": Path("cytoscape") / "dist" / "cytoscape.min.js"}
+VENDOR = {
+    "cytoscape.min.js": Path("cytoscape") / "dist" / "cytoscape.min.js",
+    # fCoSE, the layout that keeps clusters apart, and the two libraries it is built on
+    "layout-base.js": Path("layout-base") / "layout-base.js",
+    "cose-base.js": Path("cose-base") / "cose-base.js",
+    "cytoscape-fcose.js": Path("cytoscape-fcose") / "cytoscape-fcose.js",
+}
 
 
 @bp.get("/vendor/<name>")
@@ -35,7 +42,11 @@ def vendor(name: str) -> Response:
 def graph_view() -> Response:
     lang = ui_language()
     params = {k: v for k, v in request.args.items() if k in ("query", "entity", "hops", "classes", "sparql")}
-    return html_page("graph.html", lang=lang, base=BASE, params=params)
+    index = state.snapshot().search
+    classes = {compact(e.iri): e.name_in(lang)[0] for e in index.entries if e.iri.startswith(WH)}
+    outside = ("org", "Organization"), ("schema", "CollegeOrUniversity"), ("skos", "Concept")
+    classes |= {f"{p}:{local}": kind_label(index, (PREFIXES[p] + local,), lang) for p, local in outside}
+    return html_page("graph.html", lang=lang, base=BASE, params=params, class_names=classes)
 
 
 @bp.get("/view/timeline")
