@@ -12,7 +12,7 @@ import requests
 
 from weihai_kg.store.layout import BuildInfo
 
-from .conftest import ARTIFACTS, VIRTUOSO_WRONG, serve_args
+from .conftest import ARTIFACTS, SCREENSHOTS, VIRTUOSO_WRONG, serve_args
 from .server import running_server
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -108,12 +108,12 @@ def test_query_page_runs_an_example_and_links_to_entities(base: str, browser: ob
     assert rows.count() == 5
     assert "Weihai Port Group Co., Ltd." in page.locator("#results").inner_text()
     assert page.locator("#results td[title='@ko']").count() == 5  # the language on hover, not beside each value
-    page.screenshot(path=str(ARTIFACTS / "query-page.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "query-page.png"), full_page=True)
     page.click("#results a[href^='/id/agent/weihai-port-group']")
     page.wait_for_selector("h1#title")
     assert page.locator("h1#title").inner_text() == "Weihai Port Group Co., Ltd."
     assert "웨이하이항그룹유한공사" in page.locator("table.names").inner_text()
-    page.screenshot(path=str(ARTIFACTS / "entity-page.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "entity-page.png"), full_page=True)
     assert outside == []
     page.close()
 

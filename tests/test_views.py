@@ -12,7 +12,7 @@ import requests
 
 from weihai_kg.store.layout import BuildInfo
 
-from .conftest import ARTIFACTS, serve_args
+from .conftest import ARTIFACTS, SCREENSHOTS, serve_args
 from .server import running_server
 
 
@@ -41,7 +41,7 @@ def test_network_view(base: str, browser: object) -> None:
     assert page.evaluate("window.weihaiGraph.nodes().length") == len(expected["nodes"])
     assert page.evaluate("window.weihaiGraph.edges().length") == len(expected["edges"])
     assert page.evaluate("window.weihaiGraph.$id('https://w3id.org/weihai-kg/id/agent/weihai-port-group').data('shown')") == "웨이하이항그룹유한공사"
-    page.screenshot(path=str(ARTIFACTS / "network-view.png"))
+    page.screenshot(path=str(SCREENSHOTS / "network-view.png"))
     page.uncheck("input[data-cls='wh:Project']")
     assert page.evaluate("window.weihaiGraph.nodes(':visible').length") == len(expected["nodes"]) - 50
     page.select_option("#label-lang", "zh")
@@ -65,7 +65,7 @@ def test_timeline(base: str, browser: object) -> None:
     assert spans["shanghanwang-ecommerce-platform"] == ("2014-08", "2016-12")
     widths = {k: float(bars.nth(i).get_attribute("width")) for i, k in enumerate(spans)}
     assert widths["shanghanwang-ecommerce-platform"] > widths["weihai-china-korea-ftz-bohai-park"]
-    page.screenshot(path=str(ARTIFACTS / "timeline.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "timeline.png"), full_page=True)
     page.close()
 
 
@@ -76,7 +76,7 @@ def test_investment_chart(base: str, browser: object) -> None:
     values = [bars.nth(i).get_attribute("data-value") for i in range(5)]
     assert values == ["700000000", "360000000", "5000000", "5000000", "2000000"]
     assert "웨이하이항그룹유한공사" in page.locator("#investments").text_content()
-    page.screenshot(path=str(ARTIFACTS / "investments.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "investments.png"), full_page=True)
     page.close()
 
 
@@ -89,7 +89,7 @@ def test_construct_on_the_query_page_opens_as_a_graph(base: str, browser: object
     page.click("#graph-link")
     page.wait_for_selector("#cy[data-ready='true']", timeout=20000)
     assert page.evaluate("window.weihaiGraph.nodes().length") > 60
-    page.screenshot(path=str(ARTIFACTS / "construct-graph.png"))
+    page.screenshot(path=str(SCREENSHOTS / "construct-graph.png"))
     page.close()
 
 

@@ -16,11 +16,9 @@ from playwright.sync_api import expect
 
 from weihai_kg.store.layout import BuildInfo
 
-from .conftest import ARTIFACTS, serve_args
+from .conftest import SCREENSHOTS, serve_args
 from .server import running_server
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS_IMG = ROOT / "docs" / "img"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 LANGS = ["ko", "en", "zh"]
@@ -71,10 +69,8 @@ def visit(browser: object, base: str) -> Iterator[object]:
 
 
 def shot(page: object, name: str) -> None:
-    """A screenshot for the README (docs/img) and the test artifacts."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_IMG / f"{name}.png"))  # type: ignore[attr-defined]
+    """A screenshot for the README (docs/img)."""
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))  # type: ignore[attr-defined]
 
 
 # --- search -----------------------------------------------------------------------------
@@ -97,7 +93,7 @@ def test_typing_in_the_search_box_finds_the_entity(visit: object, typed: str, la
     box = page.get_by_role("combobox", name={"ko": "개체 검색", "en": "Search the graph", "zh": "搜索图谱"}[lang])
     box.press_sequentially(typed, delay=30)
     first = page.locator("#site-search-list [role=option]").first
-    first.wait_for()
+    expect(first.locator(".hit-name")).to_have_text(expected_title)  # as a person waits to see it, on a slow machine too
     assert box.get_attribute("aria-expanded") == "true"
     page.keyboard.press("ArrowDown")
     assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
@@ -119,6 +115,7 @@ def test_search_results_page_for_enter(visit: object) -> None:
     assert rows.count() >= 5
     assert rows.first.locator("a").inner_text() == "원당구"  # the place itself first, then its projects
     assert "구" in rows.first.locator("td").nth(1).inner_text()  # its kind, in Korean
+    shot(page, "search-results-ko")
 
 
 def test_search_is_fast_on_the_real_data(base: str) -> None:
@@ -144,6 +141,9 @@ def test_projects_of_the_port_group_with_investment_and_period(visit: object, la
     page = v.page
     page.goto(v.base + f"/?lang={lang}")
     page.locator("#site-search").press_sequentially("웨이하이항그룹", delay=20)
+    expect(
+        page.locator("#site-search-list [role=option] .hit-matched, #site-search-list [role=option] .hit-name", has_text="웨이하이항그룹유한공사").first
+    ).to_be_visible()
     page.locator("#site-search-list [role=option]").first.click()
     page.wait_for_selector("h1#title")
     page.click("#projects-table-link")
@@ -183,7 +183,7 @@ def test_projects_of_wendeng_by_the_other_spelling(visit: object) -> None:
     page = v.page
     page.goto(v.base + "/?lang=ko")
     page.locator("#site-search").press_sequentially("원딩구", delay=20)
-    page.locator("#site-search-list [role=option]").first.wait_for()
+    expect(page.locator("#site-search-list [role=option] .hit-name").first).to_have_text("원당구")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_selector("h1#title")
@@ -285,7 +285,8 @@ def test_projects_running_in_june_2017_through_a_form(visit: object, lang: str) 
     assert page.locator("#answer tbody tr").count() == 4
     assert page.locator("#row-count").inner_text() == {"ko": "4행", "en": "4 rows", "zh": "4行"}[lang]
     assert "xsd:" not in page.locator("#answer tbody").inner_text()  # no datatype noise beside the values
-    shot(page, f"question-month-{lang}") if lang == "ko" else None
+    if lang == "ko":
+        shot(page, "question-month-ko")
 
 
 def test_question_with_a_district_list(visit: object) -> None:
@@ -307,7 +308,7 @@ def test_question_with_an_entity_picker_uses_the_search(visit: object) -> None:
     picker = page.locator("#pick-entity")
     picker.fill("")
     picker.press_sequentially("WeKoreaGo", delay=20)
-    page.locator("#pick-entity-list [role=option]").first.wait_for()
+    expect(page.locator("#pick-entity-list [role=option]").first).to_contain_text("WeKoreaGo")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")  # takes the suggestion
     assert "wekoreago" in page.locator("#param-entity").input_value()
@@ -342,6 +343,8 @@ def test_where_each_wekoreago_fact_comes_from(visit: object, lang: str) -> None:
     # properties are named in the interface language, not by code
     assert page.locator("table.statements td:first-child", has_text="wh:").count() == 0
     v.no_sideways_scroll()
+    if lang == "zh":
+        shot(page, "wekoreago-sources-phone-zh")
 
 
 def test_entity_page_shows_money_and_periods_as_values(visit: object) -> None:
@@ -490,6 +493,8 @@ def test_read_the_report_in_order_and_back_from_an_entity(visit: object, lang: s
     line = target.rsplit("#", 1)[1]
     assert page.locator(f"#{line}").is_visible()
     v.no_sideways_scroll()
+    if lang == "ko":
+        shot(page, "read-report-ko")
 
 
 # --- the network view ----------------------------------------------------------------------------
@@ -521,7 +526,5 @@ def test_network_view_for_people(visit: object, lang: str) -> None:
     assert page.evaluate("document.activeElement.id") == "graph-open"
     # labels are sized for reading
     assert page.evaluate("window.weihaiGraph.nodes()[0].style('font-size')") == "15px"
-    if lang == "en":
-        shot(page, "network-view")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/id/agent/weihai-port-group?lang={lang}")
