@@ -528,3 +528,62 @@ def test_network_view_for_people(visit: object, lang: str) -> None:
     assert page.evaluate("window.weihaiGraph.nodes()[0].style('font-size')") == "15px"
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/id/agent/weihai-port-group?lang={lang}")
+
+
+# --- results people can read --------------------------------------------------------------------
+
+
+def run_example(page: object, base: str, name: str, lang: str = "en") -> None:
+    page.goto(base + f"/?lang={lang}")  # type: ignore[attr-defined]
+    page.click(f"#examples a[data-name='{name}']")  # type: ignore[attr-defined]
+    page.click("#run")  # type: ignore[attr-defined]
+    page.wait_for_selector("#results tbody tr")  # type: ignore[attr-defined]
+
+
+def test_results_sort_and_filter(visit: object) -> None:
+    v = visit("en")  # type: ignore[operator]
+    page = v.page
+    run_example(page, v.base, "agency-projects")
+    page.locator("#results th button", has_text="investment").first.click()
+    cells = page.locator("#results tbody tr td:nth-child(5)").all_inner_texts()
+    assert cells[0] == "2,000,000" or cells[0].startswith("2,000,000")  # ascending by number, not by text
+    assert page.locator("#results th[aria-sort=ascending]").count() == 1
+    page.fill("#result-filter", "Port Group")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+
+
+def test_a_sum_as_a_bar_chart_with_its_total(visit: object) -> None:
+    """The total investment of the Korea-related projects, as a chart, from the query page."""
+    v = visit("ko")  # type: ignore[operator]
+    page = v.page
+    run_example(page, v.base, "agency-projects", "ko")
+    page.click(".views button[data-view=bar]")
+    expect(page.locator("#bar-chart rect.bar")).to_have_count(5)
+    assert page.locator("#chart-total").inner_text() == "합계 1,072,000,000 (5행)"
+    assert "view=bar" in page.url  # the view is in the URL: a shared link opens the chart
+    page.reload()
+    expect(page.locator("#bar-chart rect.bar")).to_have_count(5)
+
+
+def test_periods_as_a_timeline_with_month_ticks(visit: object) -> None:
+    v = visit("zh")  # type: ignore[operator]
+    page = v.page
+    run_example(page, v.base, "projects-in-month", "zh")
+    page.click(".views button[data-view=timeline]")
+    rows = page.locator("#results tbody tr").count()
+    expect(page.locator("#timeline-chart rect.bar")).to_have_count(rows)  # one bar per project running in 2016-06
+    assert page.locator("#timeline-chart line.month-tick").count() > 12
+
+
+def test_construct_results_as_a_readable_table(visit: object) -> None:
+    v = visit("ko")  # type: ignore[operator]
+    page = v.page
+    run_example(page, v.base, "agency-network", "ko")
+    headers = page.locator("#results th").all_inner_texts()
+    assert [h.split(" ")[0] for h in headers] == ["subject", "predicate", "object"]
+    text = page.locator("#results tbody").inner_text()
+    assert "웨이하이항그룹유한공사" in text and "주관 기관" in text  # names and the ontology's labels, not IRIs
+    assert page.locator("#result-page").inner_text() == "4쪽 중 1쪽"  # a long answer is paged, 100 rows a page
+    assert page.locator("#results tbody tr").count() == 100
+    page.click(".pager button[aria-label='다음 쪽']")
+    assert page.locator("#result-page").inner_text() == "4쪽 중 2쪽"

@@ -92,35 +92,8 @@ function clearResults() {
   const table = document.getElementById("results");
   table.tHead.replaceChildren();
   table.tBodies[0].replaceChildren();
-}
-
-function render(data, base, names, lang, messages) {
-  const table = document.getElementById("results");
-  const head = table.tHead;
-  const body = table.tBodies[0];
-  head.replaceChildren();
-  body.replaceChildren();
-  const vars = data.boolean !== undefined ? ["boolean"] : data.head.vars;
-  const row = document.createElement("tr");
-  for (const v of vars) {
-    const th = document.createElement("th");
-    th.textContent = v;
-    row.appendChild(th);
-  }
-  head.appendChild(row);
-  const bindings = data.boolean !== undefined ? [{ boolean: { type: "literal", value: String(data.boolean) } }] : data.results.bindings;
-  for (const b of bindings) {
-    const tr = document.createElement("tr");
-    for (const v of vars) tr.appendChild(cell(b[v], base, names, lang, messages));
-    body.appendChild(tr);
-  }
-  return bindings.length;
-}
-
-function renderTriples(text) {
-  // CONSTRUCT/DESCRIBE results come as N-Triples: shown one statement a row.
-  const lines = text.split("\n").filter((l) => l.trim());
-  return render({ head: { vars: ["statement"] }, results: { bindings: lines.map((l) => ({ statement: { type: "literal", value: l } })) } }, "", {}, "", {});
+  document.getElementById("result-tools").replaceChildren();
+  document.getElementById("result-chart").replaceChildren();
 }
 
 async function namesOf(data, lang) {
@@ -145,6 +118,10 @@ function explain(text, query, messages) {
     (token ? ` — ${messages.near}: «${token}»` : "") + `\n\n${text}`;
 }
 
+function viewAsked() {
+  return new URLSearchParams(location.search).get("view") || "table";
+}
+
 async function run(app, messages, push = true) {
   const query = document.getElementById("query").value;
   const status = document.getElementById("status");
@@ -154,6 +131,7 @@ async function run(app, messages, push = true) {
   error.hidden = true;
   clearResults(); // a failed query must never leave an earlier answer on screen
   status.textContent = messages.running;
+  const view = push ? "table" : viewAsked();
   if (push) {
     const url = "/?" + new URLSearchParams({ query, lang }).toString();
     if (url !== location.pathname + location.search) history.pushState({ query }, "", url);
@@ -161,7 +139,8 @@ async function run(app, messages, push = true) {
   const started = performance.now();
   const response = await fetch("/sparql", {
     method: "POST",
-    headers: { "Content-Type": "application/sparql-query", Accept: "application/sparql-results+json, application/n-triples;q=0.9" },
+    // a CONSTRUCT or DESCRIBE as expanded JSON-LD: statements the page can show by name
+    headers: { "Content-Type": "application/sparql-query", Accept: "application/sparql-results+json, application/ld+json;q=0.9" },
     body: query,
   });
   if (!response.ok) {
@@ -172,17 +151,27 @@ async function run(app, messages, push = true) {
   }
   const type = response.headers.get("Content-Type") || "";
   const isGraph = !type.startsWith("application/sparql-results+json");
-  let rows;
-  if (isGraph) {
-    rows = renderTriples(await response.text());
-  } else {
-    const data = await response.json();
-    rows = render(data, app.dataset.base, await namesOf(data, lang), lang, messages);
-  }
+  const body = await response.json();
+  const data = isGraph ? WeihaiResults.graphToBindings(body) : body;
+  const names = await namesOf(data, lang);
+  const rows = WeihaiResults.showResults(data, {
+    table: document.getElementById("results"),
+    tools: document.getElementById("result-tools"),
+    chart: document.getElementById("result-chart"),
+    names,
+    messages,
+    view,
+    cell: (term) => cell(term, app.dataset.base, names, lang, messages),
+    onView: (chosen) => {
+      const params = new URLSearchParams(location.search);
+      params.set("view", chosen);
+      history.replaceState(history.state, "", "/?" + params.toString()); // the view is in the URL too
+    },
+  });
   status.textContent = `${rows === 1 ? messages.row : messages.rows.replace("{n}", rows.toLocaleString("en-US"))} · ${Math.round(performance.now() - started)} ms`;
-  const view = document.getElementById("graph-link");
-  view.hidden = !isGraph;
-  view.href = "/view/graph?lang=" + lang + "&sparql=" + encodeURIComponent(query);
+  const graphLink = document.getElementById("graph-link");
+  graphLink.hidden = !isGraph;
+  graphLink.href = "/view/graph?lang=" + lang + "&sparql=" + encodeURIComponent(query);
 }
 
 async function loadExamples(app, editor, refresh) {
