@@ -62,3 +62,18 @@ def select(store: Store, query: str) -> list[dict[str, str]]:
                 row[name] = str(term)
         rows.append(row)
     return rows
+
+
+def write_query(page: object, text: str) -> None:
+    """Replace the query page's SPARQL as a person does: click into the editor, select all,
+    paste the text (Playwright's insert_text is a paste: no key is typed, so no completion
+    pops up over it)."""
+    page.click("#editor .CodeMirror")  # type: ignore[attr-defined]
+    page.keyboard.press("Control+A")  # type: ignore[attr-defined]
+    page.keyboard.press("Delete")  # type: ignore[attr-defined]
+    page.keyboard.insert_text(text)  # type: ignore[attr-defined]
+
+
+def query_text(page: object) -> str:
+    """What the query page's editor holds."""
+    return str(page.evaluate("window.weihaiEditor.getValue()"))  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ import requests
 from weihai_kg.store.layout import BuildInfo
 
 from .conftest import ARTIFACTS, SCREENSHOTS, VIRTUOSO_WRONG, serve_args
+from .helpers import query_text, write_query
 from .server import running_server
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -100,7 +101,7 @@ def test_query_page_runs_an_example_and_links_to_entities(base: str, browser: ob
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
     page.goto(base + "/")
     page.wait_for_selector("#examples a[data-name='agency-projects']")
-    assert page.locator("#highlight .tok-kw").count() > 0  # the editor highlights SPARQL
+    assert page.locator("#editor .cm-keyword").count() > 0  # the editor highlights SPARQL
     page.click("#examples a[data-name='agency-projects']")
     page.click("#run")
     page.wait_for_selector("#results tbody tr")
@@ -132,7 +133,7 @@ def test_examples_with_parameters_run_from_the_query_page(base: str, browser: ob
     page = browser.new_page(locale="en-US")  # type: ignore[attr-defined]
     page.goto(base + "/")
     page.click(f"#examples a[data-name='{name}']")
-    assert "VALUES" in page.locator("#query").input_value()
+    assert "VALUES" in query_text(page)
     page.click("#run")
     page.wait_for_selector("#results tbody tr, #error:not(:empty)")
     assert page.locator("#error").inner_text() == ""
@@ -145,7 +146,7 @@ def test_download_offers_the_formats_of_the_query_form(base: str, browser: objec
     page.goto(base + "/")
     visible = "[...document.querySelectorAll('#download-format option')].filter(o => !o.hidden).map(o => o.value)"
     assert page.evaluate(visible) == ["json", "xml", "csv", "tsv"]
-    page.fill("#query", "PREFIX wh: <https://w3id.org/weihai-kg/ontology#>\nCONSTRUCT WHERE { ?p a wh:Plan }")
+    write_query(page, "PREFIX wh: <https://w3id.org/weihai-kg/ontology#>\nCONSTRUCT WHERE { ?p a wh:Plan }")
     assert page.evaluate(visible) == ["turtle", "ntriples", "jsonld", "rdfxml", "nquads", "trig"]
     assert page.evaluate("document.getElementById('download-format').value") == "turtle"
     with page.expect_download() as download:
@@ -158,7 +159,7 @@ def test_query_page_in_korean_shows_errors(base: str, browser: object) -> None:
     page = browser.new_page(locale="ko-KR")  # type: ignore[attr-defined]
     page.goto(base + "/?lang=ko")
     assert page.locator("#run").inner_text() == "실행"
-    page.fill("#query", "SELECT ?x WHERE { ?x ?y }")
+    write_query(page, "SELECT ?x WHERE { ?x ?y }")
     page.click("#run")
     page.wait_for_selector("#error:not(:empty)")
     assert page.locator("#error").inner_text().startswith("400")

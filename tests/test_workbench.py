@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from weihai_kg.store.layout import BuildInfo
 
 from .conftest import SCREENSHOTS, serve_args
+from .helpers import query_text, write_query
 from .server import running_server
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -417,8 +418,8 @@ def test_skip_link_and_visible_focus(visit: object) -> None:
     assert page.evaluate("getComputedStyle(document.activeElement).left") != "-9999px"
     page.keyboard.press("Enter")
     page.wait_for_url("**#content")
-    editor_outline = page.evaluate("document.getElementById('query').focus(), getComputedStyle(document.querySelector('.editor')).outlineStyle")
-    assert editor_outline == "solid"
+    page.click("#editor .CodeMirror")
+    assert page.evaluate("getComputedStyle(document.getElementById('editor')).outlineStyle") == "solid"  # focus is visible
 
 
 def test_favicon(base: str) -> None:
@@ -432,7 +433,7 @@ def test_a_failed_query_clears_the_old_answer_and_says_where(visit: object) -> N
     page.goto(v.base + "/?lang=zh")
     page.click("#run")
     page.wait_for_selector("#results tbody tr")
-    page.fill("#query", "SELECT ?x WHERE {\n  ?x ?y\n}")
+    write_query(page, "SELECT ?x WHERE {\n  ?x ?y\n}")
     page.click("#run")
     page.wait_for_selector("#error:not([hidden])")
     assert page.locator("#results tbody tr").count() == 0
@@ -449,7 +450,7 @@ def test_query_in_the_url_is_shared_and_back_works(visit: object) -> None:
     page.wait_for_selector("#results tbody tr")
     first_url = page.url
     assert "query=" in first_url
-    page.fill("#query", "PREFIX wh: <https://w3id.org/weihai-kg/ontology#>\nSELECT ?plan WHERE { ?plan a wh:Plan }")
+    write_query(page, "PREFIX wh: <https://w3id.org/weihai-kg/ontology#>\nSELECT ?plan WHERE { ?plan a wh:Plan }")
     page.click("#run")
     expect(page.locator("#results tbody tr")).to_have_count(3)
     page.go_back()
@@ -587,3 +588,33 @@ def test_construct_results_as_a_readable_table(visit: object) -> None:
     assert page.locator("#results tbody tr").count() == 100
     page.click(".pager button[aria-label='다음 쪽']")
     assert page.locator("#result-page").inner_text() == "4쪽 중 2쪽"
+
+
+# --- the editor ----------------------------------------------------------------------------------
+
+
+def test_editor_completes_from_this_graph_and_matches_brackets(visit: object) -> None:
+    """YASQE from npm: typing completes the graph's own prefixes, properties and classes
+    (never from a service elsewhere: the visit fails on any outside request)."""
+    v = visit("en")  # type: ignore[operator]
+    page = v.page
+    page.goto(v.base + "/")
+    page.click("#editor .CodeMirror")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type("PREFIX wh")
+    expect(page.locator(".CodeMirror-hints li", has_text="wh: <https://w3id.org/weihai-kg/ontology#>")).to_be_visible()
+    page.keyboard.press("Enter")  # takes the prefix
+    page.keyboard.type("\nSELECT * WHERE { ?s wh:lead")
+    page.keyboard.press("Control+Space")
+    expect(page.locator(".CodeMirror-hints li")).to_have_text(["wh:leadAgency"])
+    page.keyboard.press("Enter")
+    page.keyboard.type(" ?o . ?s a wh:Proj")
+    page.keyboard.press("Control+Space")
+    expect(page.locator(".CodeMirror-hints li")).to_have_text(["wh:Project"])
+    page.keyboard.press("Enter")
+    page.keyboard.type(" }")
+    assert query_text(page).endswith("SELECT * WHERE { ?s wh:leadAgency ?o . ?s a wh:Project }")
+    assert page.locator("#editor .CodeMirror-matchingbracket").count() == 2  # the braces around the cursor
+    page.keyboard.press("Control+Enter")  # runs from the keyboard
+    expect(page.locator("#results tbody tr")).to_have_count(5)

@@ -81,6 +81,7 @@ JSON = Format("json", JSON_TYPE, "json")  # plain JSON: search hits, the list of
 CSV = SOLUTIONS["csv"]
 XLSX = Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
 JAVASCRIPT = Format("js", JS_TYPE, "js")
+CSS = Format("css", "text/css", "css")  # the SPARQL editor's stylesheet
 PLAIN = Format("text", PLAIN_TYPE, "txt")
 # The bodies a SPARQL 1.1 Protocol request may carry.
 FORM = "application/x-www-form-urlencoded"

@@ -24,6 +24,9 @@ VENDOR = {
     "layout-base.js": Path("layout-base") / "layout-base.js",
     "cose-base.js": Path("cose-base") / "cose-base.js",
     "cytoscape-fcose.js": Path("cytoscape-fcose") / "cytoscape-fcose.js",
+    # the query page's SPARQL editor (CodeMirror with a SPARQL mode, completion, bracket matching)
+    "yasqe.min.js": Path("@zazuko") / "yasqe" / "build" / "yasqe.min.js",
+    "yasqe.min.css": Path("@zazuko") / "yasqe" / "build" / "yasqe.min.css",
 }
 
 
@@ -35,7 +38,8 @@ def vendor(name: str) -> Response:
     path = Path(current_app.config["VENDOR_DIR"]).resolve() / VENDOR[name]
     if not path.is_file():
         raise NotFound(f"{name} is not installed; run scripts/setup (npm ci)")
-    return send_file(path, mimetype=formats.JAVASCRIPT.media_type, max_age=86400)
+    media = formats.CSS if name.endswith(".css") else formats.JAVASCRIPT
+    return send_file(path, mimetype=media.media_type, max_age=86400)
 
 
 @bp.get("/view/graph")

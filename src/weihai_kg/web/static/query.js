@@ -1,36 +1,7 @@
-// weihai-kg query page: an editor with SPARQL highlighting, the named queries as examples,
-// results as a table of names (in the interface language) linking to entity pages; the query
-// is kept in the URL. Plain browser JavaScript, no libraries.
+// weihai-kg query page: the SPARQL editor (editor.js), the named queries as examples with
+// their descriptions, results as a table of names in the interface language (results.js);
+// the query and the view are kept in the URL.
 "use strict";
-
-const KEYWORDS = new Set(("SELECT CONSTRUCT DESCRIBE ASK WHERE FROM NAMED PREFIX BASE OPTIONAL FILTER UNION MINUS GRAPH " +
-  "SERVICE BIND VALUES AS DISTINCT REDUCED ORDER BY ASC DESC LIMIT OFFSET GROUP HAVING COUNT SUM MIN MAX AVG SAMPLE " +
-  "GROUP_CONCAT SEPARATOR NOT EXISTS IN STR LANG LANGMATCHES DATATYPE BOUND IRI URI BNODE REGEX CONTAINS STRSTARTS " +
-  "STRENDS LCASE UCASE COALESCE IF a true false").split(" ").map((k) => k.toUpperCase()));
-const TOKEN = /(#[^\n]*)|("""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|(<[^<>"{}|^`\\\s]*>)|([?$][\w]+)|([A-Za-z][\w-]*:[\w.\-]*|:[\w.\-]+)|([A-Za-z_]+)/g;
-
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-}
-
-function highlight(text) {
-  let out = "";
-  let last = 0;
-  for (const m of text.matchAll(TOKEN)) {
-    out += escapeHtml(text.slice(last, m.index));
-    const [whole, comment, string, iri, variable, pname, word] = m;
-    let cls = null;
-    if (comment) cls = "tok-com";
-    else if (string) cls = "tok-str";
-    else if (iri) cls = "tok-iri";
-    else if (variable) cls = "tok-var";
-    else if (pname) cls = "tok-pn";
-    else if (word && KEYWORDS.has(word.toUpperCase())) cls = "tok-kw";
-    out += cls ? `<span class="${cls}">${escapeHtml(whole)}</span>` : escapeHtml(whole);
-    last = m.index + whole.length;
-  }
-  return out + escapeHtml(text.slice(last)) + "\n";
-}
 
 function queryKind(text) {
   // The query form decides which download formats apply: results for SELECT/ASK, RDF for CONSTRUCT/DESCRIBE.
@@ -122,8 +93,10 @@ function viewAsked() {
   return new URLSearchParams(location.search).get("view") || "table";
 }
 
+let EDITOR = null; // the editor, once the page has made it
+
 async function run(app, messages, push = true) {
-  const query = document.getElementById("query").value;
+  const query = EDITOR.getValue();
   const status = document.getElementById("status");
   const error = document.getElementById("error");
   const lang = app.dataset.lang;
@@ -174,7 +147,7 @@ async function run(app, messages, push = true) {
   graphLink.href = "/view/graph?lang=" + lang + "&sparql=" + encodeURIComponent(query);
 }
 
-async function loadExamples(app, editor, refresh) {
+async function loadExamples(app) {
   const response = await fetch("/queries?lang=" + app.dataset.lang);
   const list = document.getElementById("examples");
   for (const q of (await response.json()).queries) {
@@ -190,9 +163,7 @@ async function loadExamples(app, editor, refresh) {
       event.preventDefault();
       // The server binds each parameter's default (the one way parameters are bound: a
       // VALUES block with full IRIs), so the text runs as it is.
-      const text = q.bound;
-      editor.value = text;
-      refresh();
+      EDITOR.setValue(q.bound);
     });
     li.append(a, about);
     list.appendChild(li);
@@ -203,30 +174,24 @@ document.addEventListener("DOMContentLoaded", () => {
   const app = document.getElementById("app");
   const messages = JSON.parse(document.getElementById("messages").textContent);
   document.getElementById("graph-link").hidden = true;
-  const editor = document.getElementById("query");
-  const shown = document.getElementById("highlight");
-  const refresh = () => {
-    shown.innerHTML = highlight(editor.value);
-    shown.scrollTop = editor.scrollTop;
-    offerDownloads(editor.value);
-  };
-  editor.addEventListener("input", refresh);
-  editor.addEventListener("scroll", () => { shown.scrollTop = editor.scrollTop; });
-  editor.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run(app, messages);
+  EDITOR = WeihaiEditor.createEditor(document.getElementById("query"), {
+    prefixes: JSON.parse(document.getElementById("prefixes").textContent),
+    vocabulary: JSON.parse(document.getElementById("vocabulary").textContent),
+    onRun: () => run(app, messages),
+    onChange: offerDownloads,
   });
   document.getElementById("run").addEventListener("click", () => run(app, messages));
   document.getElementById("download").addEventListener("click", () => {
     const format = document.getElementById("download-format").value;
-    window.location.href = "/sparql?download=1&format=" + encodeURIComponent(format) + "&query=" + encodeURIComponent(editor.value);
+    window.location.href = "/sparql?download=1&format=" + encodeURIComponent(format) + "&query=" + encodeURIComponent(EDITOR.getValue());
   });
-  refresh();
-  loadExamples(app, editor, refresh);
+  offerDownloads(EDITOR.getValue());
+  loadExamples(app);
   // The query is in the URL: a result can be shared, and Back shows the one before.
   const shared = new URLSearchParams(location.search).get("query");
-  if (shared) { editor.value = shared; refresh(); run(app, messages, false); }
+  if (shared) { EDITOR.setValue(shared); run(app, messages, false); }
   window.addEventListener("popstate", (event) => {
     const text = (event.state && event.state.query) || new URLSearchParams(location.search).get("query");
-    if (text) { editor.value = text; refresh(); run(app, messages, false); } else { clearResults(); }
+    if (text) { EDITOR.setValue(text); run(app, messages, false); } else { clearResults(); }
   });
 });

@@ -32,6 +32,8 @@ function combobox(input, list, status, pick) {
   const open = (hit) => { close(); pick(hit, lang); };
 
   const show = (data) => {
+    // a late answer must not take away the suggestion the reader has just moved to
+    const kept = active >= 0 && hits[active] ? hits[active].url : null;
     hits = data.hits;
     list.replaceChildren();
     hits.forEach((hit, i) => {
@@ -70,6 +72,8 @@ function combobox(input, list, status, pick) {
     list.hidden = !any;
     input.setAttribute("aria-expanded", String(any));
     active = -1;
+    const again = kept ? hits.findIndex((h) => h.url === kept) : -1;
+    if (again >= 0) choose(again);
     if (status) status.textContent = (input.dataset.count || "{n}").replace("{n}", String(data.total)) + (any ? " · " + input.dataset.hint : "");
   };
 
