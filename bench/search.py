@@ -44,7 +44,9 @@ def measure(triples: int, rounds: int) -> str:
     times: list[float] = []
     with running_server(store) as base:
         session = requests.Session()
+        t = time.perf_counter()
         session.get(base + "/search", params={"q": "a"}, headers={"Accept": "application/json"}, timeout=120)  # loads the index
+        first = time.perf_counter() - t
         for _ in range(rounds):
             for q in keystrokes():
                 t = time.perf_counter()
@@ -55,7 +57,8 @@ def measure(triples: int, rounds: int) -> str:
     p50, p95, worst = statistics.median(times), times[int(len(times) * 0.95)], times[-1]
     target = TARGET_MS.get(triples, 200.0)
     return (
-        f"{triples} triples: {len(index)} named entities, index {size / 1e6:.1f} MB (made in {made:.1f} s)\n"
+        f"{triples} triples: {len(index)} named entities, index {size / 1e6:.1f} MB (made in {made:.1f} s; "
+        f"the first search after start, which reads it, {first:.2f} s)\n"
         f"  {len(times)} keystrokes: p50 {p50:.1f} ms, p95 {p95:.1f} ms, worst {worst:.1f} ms "
         f"(target {target:.0f} ms: {'met' if p95 <= target else 'MISSED'} at p95)\n"
     )

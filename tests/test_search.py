@@ -23,7 +23,9 @@ def test_build_writes_the_index_beside_the_store(built: tuple[Path, BuildInfo], 
     path = index_path(built[0].resolve())
     assert path.is_file()
     written = SearchIndex.from_json(path.read_text(encoding="utf-8"))
-    assert written.to_json() == build_index(store).to_json()  # what a remote store would make matches
+    made = build_index(store)  # what a remote store's server makes: the same index
+    assert written.to_json() == made.to_json()
+    assert [e.names for e in written.entries] == [e.names for e in made.entries]  # names in their order: the same name shown
 
 
 def test_folding_ignores_case_width_spacing_punctuation_and_script() -> None:
@@ -48,7 +50,7 @@ def test_folding_ignores_case_width_spacing_punctuation_and_script() -> None:
     ],
 )
 def test_the_best_hit(index: SearchIndex, typed: str, first: str) -> None:
-    hits, total = index.search(typed, 5)
+    hits, total, _ = index.search(typed, 5)
     assert total >= 1 and hits[0].entry.iri == ID + first, [h.entry.iri for h in hits]
 
 
@@ -57,11 +59,23 @@ def test_ranks_exact_then_prefix_then_word_then_anywhere() -> None:
         return Entry(iri, (), (Name(name, "en", True),))
 
     index = SearchIndex([entry("a", "smart city"), entry("b", "smart"), entry("c", "city smart"), entry("d", "newsmartness")])
-    hits, total = index.search("smart")
-    assert [h.entry.iri for h in hits] == ["b", "a", "c", "d"] and [h.rank for h in hits] == [0, 1, 2, 3] and total == 4
+    hits, total, more = index.search("smart")
+    assert [h.entry.iri for h in hits] == ["b", "a", "c", "d"] and [h.rank for h in hits] == [0, 1, 2, 3] and total == 4 and not more
     assert index.search("")[1] == 0 and index.search("  ·  ")[1] == 0
 
 
 def test_a_match_never_spans_two_names() -> None:
     index = SearchIndex([Entry("a", (), (Name("ab", "en", True),)), Entry("b", (), (Name("cd", "en", True),))])
     assert index.search("bc")[1] == 0
+
+
+def test_a_common_query_stops_at_its_budget_and_says_so() -> None:
+    from weihai_kg.read import search
+
+    entries = [Entry(f"e{n}", (), (Name(f"name number {n}", "en", True),)) for n in range(search.SCAN_BUDGET + 50)]
+    entries.append(Entry("x", (), (Name("number", "en", True),)))
+    found = SearchIndex(entries).search("umber", 3)
+    assert found.more and found.total >= search.SCAN_BUDGET  # a lower bound, said to be one
+    assert found.hits[0].entry.iri == "x"  # the shortest name still first
+    found = SearchIndex(entries).search("number", 3)
+    assert [h.rank for h in found.hits] == [0, 2, 2]  # exact first, then word starts

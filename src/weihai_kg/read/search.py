@@ -19,12 +19,13 @@ from __future__ import annotations
 import heapq
 import json
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
+from typing import NamedTuple
 
 from opencc import OpenCC
 from pyoxigraph import DefaultGraph, Literal, NamedNode
@@ -53,6 +54,8 @@ REPORT_PARTS = {WH + k for k in ("Section", "Passage", "Table", "TableRow", "Tab
     PREFIXES["schema"] + k for k in ("MonetaryAmount", "QuantitativeValue")
 }
 INDEX_SUFFIX = ".search.json"
+Key = tuple[str, frozenset[int], "Entry", "Name"]  # a name as the index keeps it
+SCAN_BUDGET = 3000  # names looked at for matches inside a name, shortest first
 SEPARATOR = "\x00"  # never in a folded name (only letters and digits are kept)
 
 
@@ -77,14 +80,14 @@ def _starts(text: str) -> frozenset[int]:
     return frozenset(starts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Name:
     text: str
     lang: str  # primary language subtag: ko, en, zh, or "" for untagged
     preferred: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     iri: str
     kinds: tuple[str, ...]
@@ -106,23 +109,46 @@ class Entry:
         return len(KIND_ORDER) + (1 if REPORT_PARTS & set(self.kinds) else 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     entry: Entry
     matched: Name  # the name the query met
     rank: int
 
 
+class Found(NamedTuple):
+    hits: list[Hit]  # the best, in order
+    total: int  # entities matched (at least, when more)
+    more: bool  # the scan stopped at its budget: there are more than total
+
+
 class SearchIndex:
-    def __init__(self, entries: list[Entry]) -> None:
+    """Names kept shortest first (then by kind), so that a scan meets the best candidates of
+    each rank first and can stop: exact and prefix matches come from a sorted list by
+    bisection; matches inside a name from one string of all names, found with str.find, at
+    most ``SCAN_BUDGET`` of them (the shortest names), so that a one-letter query on a
+    million-triple graph costs what a rare one does."""
+
+    def __init__(self, entries: list[Entry], kept: tuple[list[Key], list[int]] | None = None) -> None:
+        """``kept``: the names folded and in order, and the order by folded name, as the
+        index file holds them (folding with OpenCC and sorting are the slow part of making one)."""
         self.entries = entries
-        # (folded name, where its words start, entry, name), one per name
-        self._keys = [(fold(n.text), _starts(n.text), e, n) for e in entries for n in e.names]
+        if kept is None:
+            keys: list[Key] = [(fold(n.text), _starts(n.text), e, n) for e in entries for n in e.names]
+            keys.sort(key=lambda k: (len(k[3].text), k[2].kind_rank(), k[2].iri))
+            by_key = sorted(range(len(keys)), key=lambda i: keys[i][0])
+        else:
+            keys, by_key = kept
+        self._keys = keys  # (folded name, where its words start, entry, name), shortest first
         self._by_iri = {e.iri: e for e in entries}
+        entry_number = {e.iri: n for n, e in enumerate(entries)}
+        self._entry_of = [entry_number[k[2].iri] for k in keys]
+        self._sorted_keys = [keys[i][0] for i in by_key]
+        self._sorted_ids = by_key
         # every folded name in one string, so that finding a query in all of them is one C
         # loop (str.find) rather than a Python loop over the names
-        self._blob = SEPARATOR.join(k for k, _, _, _ in self._keys)
-        self._offsets = list(accumulate((len(k) + 1 for k, _, _, _ in self._keys[:-1]), initial=0))
+        self._blob = SEPARATOR.join(k[0] for k in keys)
+        self._offsets = list(accumulate((len(k[0]) + 1 for k in keys[:-1]), initial=0))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -130,60 +156,81 @@ class SearchIndex:
     def get(self, iri: str) -> Entry | None:
         return self._by_iri.get(iri)
 
-    def _containing(self, text: str) -> list[int]:
-        """The positions in ``_keys`` of the names that contain ``text``."""
-        found, at, blob, offsets = [], 0, self._blob, self._offsets
+    def _containing(self, text: str, budget: int) -> tuple[list[int], bool]:
+        """The positions in ``_keys`` of the first ``budget`` names (shortest first) that
+        contain ``text``, and whether there are more."""
+        found: list[int] = []
+        at, blob, offsets = 0, self._blob, self._offsets
         while (at := blob.find(text, at)) >= 0:
+            if len(found) == budget:
+                return found, True
             i = bisect_right(offsets, at) - 1
             found.append(i)
             at = offsets[i + 1] if i + 1 < len(offsets) else len(blob)  # on to the next name
-        return found
+        return found, False
 
-    def search(self, query: str, limit: int = 10) -> tuple[list[Hit], int]:
-        """The best ``limit`` hits and how many entities matched in all."""
+    def search(self, query: str, limit: int = 10) -> Found:
         whole = fold(query)
         words = [w for w in (fold(w) for w in query.split()) if w]
         if not whole:
-            return [], 0
-        candidates = self._containing(whole)
-        if len(words) > 1:  # every word somewhere in one name, in any order
-            seen = set(candidates)
-            candidates += [i for i in self._containing(max(words, key=len)) if i not in seen and all(w in self._keys[i][0] for w in words)]
+            return Found([], 0, False)
         best: dict[str, Hit] = {}
-        for i in candidates:
-            key, starts, entry, name = self._keys[i]
-            rank = _rank(whole, words, key, starts)
-            if rank is None:
-                continue
+
+        def offer(i: int, rank: int) -> None:
+            _, _, entry, name = self._keys[i]
             found = best.get(entry.iri)
             if found is None or (rank, not name.preferred) < (found.rank, not found.matched.preferred):
                 best[entry.iri] = Hit(entry, name, rank)
+
+        lo = bisect_left(self._sorted_keys, whole)
+        hi = bisect_left(self._sorted_keys, whole + "\U0010ffff", lo)
+        starting = self._sorted_ids[lo:hi]  # the names that start with the query: exact or prefix
+        for i in heapq.nsmallest(limit * 4, starting):  # the shortest of them (keys are kept shortest first)
+            offer(i, 0 if self._keys[i][0] == whole else 1)
+        matched = set(map(self._entry_of.__getitem__, starting))
+        inside, more = self._containing(whole, SCAN_BUDGET)
+        for i in inside:
+            key, starts, _, _ = self._keys[i]
+            if not key.startswith(whole):
+                offer(i, 2 if any(key.startswith(whole, at) for at in starts) else 3)
+                matched.add(self._entry_of[i])
+        if len(words) > 1 and len(best) < limit:  # every word somewhere in one name, in any order
+            spread, more_spread = self._containing(max(words, key=len), SCAN_BUDGET)
+            for i in spread:
+                if self._entry_of[i] not in matched and all(w in self._keys[i][0] for w in words):
+                    offer(i, 4)
+                    matched.add(self._entry_of[i])
+            more = more or more_spread
         ordered = heapq.nsmallest(limit, best.values(), key=lambda h: (h.rank, len(h.matched.text), h.entry.kind_rank(), h.entry.iri))
-        return ordered, len(best)
+        return Found(ordered, len(matched), more)
 
     def to_json(self) -> str:
+        """The index as a file: the entities (IRI, kinds), then every name in the index's
+        order (entity number, its place among the entity's names, text, language, preferred,
+        folded, word starts), then the
+        order of the names by folded form."""
+        number = {e.iri: n for n, e in enumerate(self.entries)}
         return json.dumps(
-            [{"iri": e.iri, "kinds": list(e.kinds), "names": [[n.text, n.lang, n.preferred] for n in e.names]} for e in self.entries],
+            {
+                "entities": [[e.iri, list(e.kinds)] for e in self.entries],
+                "names": [[number[e.iri], e.names.index(n), n.text, n.lang, n.preferred, key, sorted(starts)] for key, starts, e, n in self._keys],
+                "byName": self._sorted_ids,
+            },
             ensure_ascii=False,
             separators=(",", ":"),
         )
 
     @classmethod
     def from_json(cls, text: str) -> SearchIndex:
-        return cls([Entry(d["iri"], tuple(d["kinds"]), tuple(Name(t, lg, bool(p)) for t, lg, p in d["names"])) for d in json.loads(text)])
-
-
-def _rank(whole: str, words: list[str], key: str, starts: frozenset[int]) -> int | None:
-    if key == whole:
-        return 0
-    if key.startswith(whole):
-        return 1
-    position = key.find(whole)
-    if position >= 0:
-        return 2 if position in starts else 3
-    if len(words) > 1 and all(w in key for w in words):
-        return 4
-    return None
+        data = json.loads(text)
+        names: list[dict[int, Name]] = [{} for _ in data["entities"]]
+        rows = []
+        for entity, place, name_text, lang, preferred, key, starts in data["names"]:
+            name = Name(name_text, lang, bool(preferred))
+            names[entity][place] = name
+            rows.append((key, frozenset(starts), entity, name))
+        entries = [Entry(iri, tuple(kinds), tuple(found[i] for i in sorted(found))) for (iri, kinds), found in zip(data["entities"], names, strict=True)]
+        return cls(entries, ([(key, starts, entries[e], name) for key, starts, e, name in rows], data["byName"]))
 
 
 def build_index(store: ReadStore) -> SearchIndex:

@@ -60,13 +60,13 @@ def search() -> Response:
     except ValueError:
         limit = 50
     index = state.snapshot().search
-    hits, total = index.search(query, limit)
+    hits, total, more = index.search(query, limit)
     found = [as_json(index, h, lang) for h in hits]
     fmt = negotiate(CHOICES, accept_of(request.headers), request.args.get("format"), html=True, what="search results")
     if fmt is formats.HTML:
-        response = html_page("search.html", lang=lang, query=query, hits=found, total=total)
-    else:
-        response = jsonify(query=query, language=lang, total=total, hits=found)
+        response = html_page("search.html", lang=lang, query=query, hits=found, total=f"{total:,}+" if more else f"{total:,}")
+    else:  # "more": the count is a lower bound (read.search stops scanning at its budget)
+        response = jsonify(query=query, language=lang, total=total, more=more, hits=found)
     response.vary.add("Accept")
     return response
 

@@ -74,7 +74,7 @@ function combobox(input, list, status, pick) {
     active = -1;
     const again = kept ? hits.findIndex((h) => h.url === kept) : -1;
     if (again >= 0) choose(again);
-    if (status) status.textContent = (input.dataset.count || "{n}").replace("{n}", String(data.total)) + (any ? " · " + input.dataset.hint : "");
+    if (status) status.textContent = (input.dataset.count || "{n}").replace("{n}", data.total.toLocaleString("en-US") + (data.more ? "+" : "")) + (any ? " · " + input.dataset.hint : "");
   };
 
   const ask = async () => {
