@@ -618,3 +618,18 @@ def test_editor_completes_from_this_graph_and_matches_brackets(visit: object) ->
     assert page.locator("#editor .CodeMirror-matchingbracket").count() == 2  # the braces around the cursor
     page.keyboard.press("Control+Enter")  # runs from the keyboard
     expect(page.locator("#results tbody tr")).to_have_count(5)
+
+
+def test_entity_page_neighbourhood_and_verbatim_text_in_reading_order(visit: object) -> None:
+    v = visit("ko")  # type: ignore[operator]
+    page = v.page
+    page.goto(v.base + "/id/place/wendeng?lang=ko")
+    page.wait_for_selector("#neighbourhood[data-ready='true']", timeout=30000)
+    assert page.evaluate("window.weihaiNeighbourhood.nodes().length") >= 10  # the place and its nine projects at least
+    page.goto(v.base + "/id/report/hanjung-zine-193/t3-r1?lang=ko")
+    texts = [
+        row.locator("td").nth(1).inner_text().strip()
+        for row in page.locator("table.statements tbody tr").all()
+        if "원문" in row.locator("td").first.inner_text()
+    ]
+    assert [t[:8] for t in texts] == ["웨이하이중한자유", "웨이하이잉커우(", "총투자 7억 위", "17.03 ~1"]  # as the row reads, not alphabetical

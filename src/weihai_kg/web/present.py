@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Triple
 
 from weihai_kg.namespaces import DCT_SOURCE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, RDF_TYPE, RDFS_LABEL, compact
-from weihai_kg.read.describe import describe, label_of
+from weihai_kg.read.describe import Statement, describe, label_of
 from weihai_kg.read.search import SearchIndex
 from weihai_kg.store.reading import ReadStore
 from weihai_kg.web.messages import catalogue
@@ -23,9 +23,26 @@ TABLE_FACETS = {WH + "inArea": "area", WH + "leadAgency": "agency", WH + "sector
 class View:
     """Helpers the templates call, in the page's language."""
 
-    def __init__(self, store: ReadStore, lang: str) -> None:
+    def __init__(self, store: ReadStore, lang: str, report_lines: list[str] | None = None) -> None:
         self.store = store
         self.lang = lang
+        self.report_lines = report_lines or []
+
+    def in_reading_order(self, iri: NamedNode, statements: list[Statement]) -> list[Statement]:
+        """The statements as the page lists them: a place's verbatim texts (``wh:sourceText``)
+        in the order the report has them (where each stands in its lines), the rest as given."""
+        start = self.line_of(iri)
+        if not start or not self.report_lines:
+            return statements
+        text = "\n".join(self.report_lines[start - 1 :])
+
+        def where(s: Statement) -> int:
+            found = text.find(s.value.value) if isinstance(s.value, Literal) else -1
+            return found if found >= 0 else len(text)
+
+        verbatim = sorted((s for s in statements if s.predicate == SOURCE_TEXT), key=where)
+        ordered = iter(verbatim)
+        return [next(ordered) if s.predicate == SOURCE_TEXT else s for s in statements]
 
     def href(self, node: object) -> str:
         return local_url(node.value) if isinstance(node, NamedNode) else "#"

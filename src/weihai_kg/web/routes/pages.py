@@ -5,7 +5,9 @@ named graph of every statement."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, request
 from pyoxigraph import DefaultGraph, NamedNode
 
 from weihai_kg import formats
@@ -125,6 +127,12 @@ def document_headers(path: str, sent: formats.Format) -> dict[str, str]:
     return {"Content-Location": f"{here}.{sent.extension}", "Link": f'<{here}.{turtle.extension}>; rel="describedby"; type="{turtle.media_type}"'}
 
 
+def report_lines() -> list[str]:
+    """The report's text, if this server has it, so that a place's verbatim text reads in order."""
+    path = Path(current_app.config["REPORT_TEXT"])
+    return path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+
+
 def page(description: Description) -> Response:
     lang = ui_language()
-    return html_page("entity.html", d=description, lang=lang, view=View(state.store(), lang))
+    return html_page("entity.html", d=description, lang=lang, base=BASE, view=View(state.store(), lang, report_lines()))
