@@ -27,7 +27,10 @@ function createEditor(textarea, options) {
     autocompleters: ["variables", "weihai-prefixes", "weihai-classes", "weihai-properties"],
     showQueryButton: false,
     resizeable: false,
-    editorHeight: "16rem",
+    // grows with the query, so the page scrolls and the editor never holds a scrolling region
+    // that the keyboard could not reach (WCAG 2.1.1)
+    editorHeight: "auto",
+    viewportMargin: Infinity,
     createShareableLink: null,
     consumeShareLink: null,
     screenReaderLabel: textarea.getAttribute("aria-label") || "SPARQL",

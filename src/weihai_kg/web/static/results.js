@@ -76,7 +76,7 @@ function barChart(box, bindings, spec, names, messages) {
   const total = rows.reduce((sum, r) => sum + r.value, 0);
   const top = Math.max(...rows.map((r) => r.value), 1);
   const left = 300, width = 420, rowHeight = 28;
-  const chart = svg("svg", { class: "chart result-chart", id: "bar-chart", viewBox: `0 0 ${left + width + 160} ${40 + rows.length * rowHeight}`, width: left + width + 160, height: 40 + rows.length * rowHeight, role: "img" });
+  const chart = svg("svg", { class: "chart result-chart", id: "bar-chart", viewBox: `0 0 ${left + width + 160} ${40 + rows.length * rowHeight}`, width: left + width + 160, height: 40 + rows.length * rowHeight, role: "img", "aria-label": messages.view_bar });
   rows.forEach((r, i) => {
     const y = 30 + i * rowHeight;
     chart.append(svg("text", { x: 8, y: y + 15, class: "row-label" }, r.label.length > 40 ? r.label.slice(0, 39) + "…" : r.label));
@@ -87,10 +87,18 @@ function barChart(box, bindings, spec, names, messages) {
   summary.id = "chart-total";
   summary.className = "summary";
   summary.textContent = messages.total.replace("{total}", total.toLocaleString("en-US")).replace("{n}", String(rows.length));
+  box.append(summary, scrollFrame(chart, messages.view_bar));
+}
+
+function scrollFrame(content, label) {
+  // a frame that scrolls sideways on a phone, reachable by the keyboard (it can take focus)
   const frame = document.createElement("div");
   frame.className = "scroll chart-frame";
-  frame.append(chart);
-  box.append(summary, frame);
+  frame.tabIndex = 0;
+  frame.setAttribute("role", "region");
+  frame.setAttribute("aria-label", label);
+  frame.append(content);
+  return frame;
 }
 
 function months(text) {
@@ -98,12 +106,12 @@ function months(text) {
   return y * 12 + (m || 1) - 1;
 }
 
-function timeline(box, bindings, spec, names) {
+function timeline(box, bindings, spec, names, label) {
   const rows = bindings.filter((b) => b[spec.start] && b[spec.end]).map((b) => ({ label: labelText(b[spec.label], names), start: months(b[spec.start].value), end: months(b[spec.end].value), text: `${b[spec.start].value} – ${b[spec.end].value}` }));
   const first = Math.min(...rows.map((r) => r.start)), last = Math.max(...rows.map((r) => r.end)) + 1;
   const left = 300, width = 520, rowHeight = 28, scale = width / Math.max(last - first, 1);
   const height = 50 + rows.length * rowHeight;
-  const chart = svg("svg", { class: "chart result-chart", id: "timeline-chart", viewBox: `0 0 ${left + width + 150} ${height}`, width: left + width + 150, height, role: "img" });
+  const chart = svg("svg", { class: "chart result-chart", id: "timeline-chart", viewBox: `0 0 ${left + width + 150} ${height}`, width: left + width + 150, height, role: "img", "aria-label": label });
   for (let m = first; m <= last; m += 1) { // a tick every month, the year at every January
     const x = left + (m - first) * scale;
     chart.append(svg("line", { x1: x, x2: x, y1: m % 12 === 0 ? 22 : 30, y2: height - 8, class: m % 12 === 0 ? "grid year" : "grid month-tick" }));
@@ -117,10 +125,7 @@ function timeline(box, bindings, spec, names) {
     chart.append(bar);
     chart.append(svg("text", { x: left + (r.end - first + 1) * scale + 6, y: y + 14, class: "value" }, r.text));
   });
-  const frame = document.createElement("div");
-  frame.className = "scroll chart-frame";
-  frame.append(chart);
-  box.append(frame);
+  box.append(scrollFrame(chart, label));
 }
 
 // Shows ``data`` (SPARQL JSON) in ``ctx.table`` (a <table>), with ``ctx.tools`` for the
@@ -215,7 +220,7 @@ function showResults(data, ctx) {
     table.hidden = view !== "table";
     filter.hidden = view !== "table";
     if (view === "bar") barChart(chart, shown, spec, names, messages);
-    else if (view === "timeline") timeline(chart, shown, spec, names);
+    else if (view === "timeline") timeline(chart, shown, spec, names, messages.view_timeline);
     drawTable();
   };
   filter.addEventListener("input", () => {
