@@ -680,3 +680,17 @@ def test_pages_meet_wcag_aa_by_axe(browser: object, base: str, path: str, lang: 
     )
     context.close()
     assert violations == []
+
+
+def test_downloads_are_named_after_what_they_hold(visit: object) -> None:
+    v = visit("en")  # type: ignore[operator]
+    page = v.page
+    page.goto(v.base + "/queries/projects-in-month?lang=en")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="csv", exact=True).click()
+    assert download.value.suggested_filename == "weihai-kg-projects-in-month.csv"
+    page.goto(v.base + "/")
+    with page.expect_download() as download:
+        page.click("#download")
+    name = download.value.suggested_filename
+    assert name.startswith("weihai-kg-select-") and name.endswith(".srj")  # never "result.csv" for every answer

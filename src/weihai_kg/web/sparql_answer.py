@@ -4,6 +4,7 @@ WSGI shortcut (``direct``) both call ``answer_query``, so they cannot drift apar
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable
 
 from weihai_kg import formats
@@ -43,5 +44,7 @@ def answer_query(snapshot: Snapshot, req: QueryRequest, accept: str, client: str
     headers += [("Content-Length", str(len(found.body))), ("Vary", "Accept")]
     if req.format:  # links show the result; ?download=1 (the query page's button) saves it
         disposition = "attachment" if req.download else "inline"
-        headers.append(("Content-Disposition", f'{disposition}; filename="result.{fmt.extension}"'))
+        # named by the query's form and text, so that two saved answers never overwrite each other
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+        headers.append(("Content-Disposition", f'{disposition}; filename="weihai-kg-{form.lower()}-{digest}.{fmt.extension}"'))
     return Reply(200, found.body, headers + policy(fmt.media_type))

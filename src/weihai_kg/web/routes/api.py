@@ -83,7 +83,10 @@ def run_query(name: str) -> Response:
         answer = state.service().answer(text, fmt.key, client=request.remote_addr or "")
         return Cached(answer.body, fmt.media_type)
 
-    return state.cached(("named", name, fmt.key, text), compute, {"Vary": "Accept"})
+    headers = {"Vary": "Accept"}
+    if format_asked(request.args.items(multi=True)):  # a download link of the question's page: a file named after it
+        headers["Content-Disposition"] = f'inline; filename="weihai-kg-{name.replace("/", "-")}.{fmt.extension}"'
+    return state.cached(("named", name, fmt.key, text), compute, headers)
 
 
 def query_page(name: str, query: NamedQuery) -> Response:
