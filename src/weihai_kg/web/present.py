@@ -9,7 +9,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Triple
 
 from weihai_kg.namespaces import DCT_SOURCE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, RDF_TYPE, RDFS_LABEL, compact
 from weihai_kg.read.describe import Statement, describe, label_of
-from weihai_kg.read.search import SearchIndex
+from weihai_kg.read.search import KIND_ORDER, SearchIndex
 from weihai_kg.store.reading import ReadStore
 from weihai_kg.web.messages import catalogue
 from weihai_kg.web.templating import local_url, render
@@ -201,3 +201,17 @@ def readable_solutions(data: dict[str, object], index: SearchIndex, lang: str) -
         raise TypeError("not a SPARQL JSON result")
     names = list(head.get("vars", []))
     return names, [[readable_cell(b.get(n), index, lang) for n in names] for b in results["bindings"]]
+
+
+def kind_label(index: SearchIndex, kinds: tuple[str, ...], lang: str) -> str:
+    """The entity's most telling kind in ``lang``: the ontology's label for a class of ours,
+    the catalogue's for the few outside classes the data uses, else its short name."""
+    messages = catalogue()
+    ours = sorted((k for k in kinds if index.get(k)), key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else len(KIND_ORDER))
+    for kind in ours or list(kinds):
+        entry = index.get(kind)
+        if entry:
+            return entry.name_in(lang)[0]
+        known = messages.get("kind_" + compact(kind).replace(":", "_"))
+        return (known.get(lang) or known["en"]) if known else compact(kind)
+    return ""

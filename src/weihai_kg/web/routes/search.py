@@ -7,13 +7,12 @@ from flask import Blueprint, Response, jsonify, request
 
 from weihai_kg import formats
 from weihai_kg.errors import BadRequest
-from weihai_kg.namespaces import compact
-from weihai_kg.read.search import KIND_ORDER, Hit, SearchIndex, labels_for
+from weihai_kg.read.search import Hit, SearchIndex, labels_for
 from weihai_kg.web import state
 from weihai_kg.web.html import html_page
 from weihai_kg.web.i18n import ui_language
-from weihai_kg.web.messages import catalogue
 from weihai_kg.web.negotiation import accept_of, negotiate
+from weihai_kg.web.present import kind_label
 from weihai_kg.web.templating import local_url
 
 bp = Blueprint("search", __name__)
@@ -21,20 +20,6 @@ MAX_QUERY = 200  # characters of a search; a name is never longer
 MAX_LIMIT = 100
 MAX_NAMES = 2000
 CHOICES = [formats.JSON]
-
-
-def kind_label(index: SearchIndex, kinds: tuple[str, ...], lang: str) -> str:
-    """The entity's most telling kind in ``lang``: the ontology's label for a class of ours,
-    the catalogue's for the few outside classes the data uses, else its short name."""
-    messages = catalogue()
-    ours = sorted((k for k in kinds if index.get(k)), key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else len(KIND_ORDER))
-    for kind in ours or list(kinds):
-        entry = index.get(kind)
-        if entry:
-            return entry.name_in(lang)[0]
-        known = messages.get("kind_" + compact(kind).replace(":", "_"))
-        return (known.get(lang) or known["en"]) if known else compact(kind)
-    return ""
 
 
 def as_json(index: SearchIndex, hit: Hit, lang: str) -> dict[str, object]:

@@ -15,7 +15,7 @@ from weihai_kg.read.charts import Span, investments, project_periods
 from weihai_kg.web import state
 from weihai_kg.web.html import html_page
 from weihai_kg.web.i18n import ui_language
-from weihai_kg.web.routes.search import kind_label
+from weihai_kg.web.present import kind_label
 
 bp = Blueprint("views", __name__)
 VENDOR = {
