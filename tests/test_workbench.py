@@ -694,3 +694,12 @@ def test_downloads_are_named_after_what_they_hold(visit: object) -> None:
         page.click("#download")
     name = download.value.suggested_filename
     assert name.startswith("weihai-kg-select-") and name.endswith(".srj")  # never "result.csv" for every answer
+
+
+def test_read_the_report_with_the_editors_english_beside(visit: object) -> None:
+    v = visit("ko")  # type: ignore[operator]
+    page = v.page
+    page.goto(v.base + "/read?lang=ko")
+    row = page.locator("#line-100")
+    assert "웨이하이중한자유무역발해산업원" in row.inner_text()
+    assert "Weihai China–Korea Free Trade Bohai Industrial Park" in row.locator(".translated").inner_text()

@@ -32,6 +32,18 @@ SELECT DISTINCT ?locus ?entity WHERE {{
 """
 
 
+TRANSLATIONS_QUERY = """
+SELECT DISTINCT ?locus ?translated WHERE {
+  ?locus wh:lineStart ?start .
+  GRAPH ?locus { ?entity ?property ?korean FILTER (langMatches(lang(?korean), "ko")) }
+  ?entity ?property ?translated .
+  FILTER (langMatches(lang(?translated), "%s"))
+  # only where the statement has one Korean value: a translation names no literal it renders
+  FILTER NOT EXISTS { ?entity ?property ?other . FILTER (langMatches(lang(?other), "ko") && ?other != ?korean) }
+}
+"""
+
+
 @dataclass(frozen=True)
 class Place:
     iri: str
@@ -46,6 +58,7 @@ class Line:
     cells: list[str]  # a table line's cells (tab-separated), else []
     places: list[Place] = field(default_factory=list)
     entities: list[tuple[str, str]] = field(default_factory=list)  # (IRI, name) stated about here
+    translated: list[str] = field(default_factory=list)  # the editors' translations of what is stated here
 
     @property
     def is_table(self) -> bool:
@@ -77,6 +90,16 @@ def reading(store: ReadStore, index: SearchIndex, text: list[str], lang: str) ->
                 named = (entity, found.name_in(lang)[0] if found else entity)
                 if named not in first.entities:
                     first.entities.append(named)
+    # beside the Korean, what the graph's translations say of the same statements (English for
+    # a Korean or English reader, Chinese where there is any for a Chinese one)
+    target = "zh" if lang == "zh" else "en"
+    translations: dict[str, list[str]] = {}
+    for row in _rows(store, prefixes + TRANSLATIONS_QUERY % target):
+        translations.setdefault(row["locus"], []).append(row["translated"])
+    for row in loci:
+        first = lines[int(row["start"]) - 1]
+        if int(row["end"]) - int(row["start"]) < 3:
+            first.translated.extend(t for t in sorted(translations.get(row["locus"], [])) if t not in first.translated)
     for line in lines:
         line.places.sort(key=lambda p: p.span)
         line.entities.sort(key=lambda e: e[1])

@@ -136,6 +136,7 @@ WHERE {
 
 PROJECT_COLUMNS = [
     Column("name"),
+    *(Column(f"name_{code}") for code in ("ko", "zh", "en")),
     Column("table", facet=True),
     Column("row"),
     Column("plan", facet=True),
@@ -150,6 +151,14 @@ PROJECT_COLUMNS = [
 ]
 
 
+def _add_names(row: Row, index: SearchIndex, iri: str) -> None:
+    """The name in each language, in its own column (the report gives no Chinese for most)."""
+    for code in ("ko", "zh", "en"):
+        text = _names_in(index, iri, code)
+        if text:
+            _add(row, f"name_{code}", Value(text, sort=text.casefold()))
+
+
 def _add(row: Row, column: str, value: Value) -> None:
     found = row.cells.setdefault(column, [])
     if value not in found:
@@ -162,6 +171,7 @@ def _projects(solutions: list[dict[str, object]], index: SearchIndex, lang: str)
         iri = _value_of(s["project"])
         row = rows.setdefault(iri, Row(iri))
         _add(row, "name", _name(index, iri, lang))
+        _add_names(row, index, iri)
         if "table" in s:
             table_number = int(_value_of(s["tablePosition"]))
             table = _name(index, _value_of(s["table"]), lang)
@@ -232,10 +242,7 @@ def _things(name: str, link: str) -> Callable[[list[dict[str, object]], SearchIn
             iri = _value_of(s["thing"])
             row = rows.setdefault(iri, Row(iri))
             _add(row, name, _name(index, iri, lang))
-            for code in ("ko", "zh", "en"):
-                text = _names_in(index, iri, code)
-                if text:
-                    _add(row, f"name_{code}", Value(text, sort=text.casefold()))
+            _add_names(row, index, iri)
             _add(row, "type", _name(index, _value_of(s["kind"]), lang))
             if "link" in s:
                 _add(row, link, _name(index, _value_of(s["link"]), lang))
