@@ -107,3 +107,25 @@ def test_a_derived_figure_names_its_source_method_and_doubt(store: object) -> No
     )
     assert {r["from"] for r in rows} == {"locus:t3-r3", "locus:t3-r4"}
     assert any("平" in r["note"] for r in rows)
+
+
+def test_every_place_of_prose_has_its_english_in_the_translations_graph(store: object) -> None:
+    """Each passage, section title, footnote, figure, table title and source entry has the
+    editors' English (wh:translation), and it stands only in graph:translations."""
+    from pyoxigraph import QuerySolutions
+
+    missing = store.query(  # type: ignore[attr-defined]
+        """PREFIX wh: <https://w3id.org/weihai-kg/ontology#>
+        SELECT ?locus WHERE {
+          VALUES ?kind { wh:Passage wh:Section wh:Footnote wh:Figure wh:Table wh:FrontMatter wh:SourceListEntry }
+          ?locus a ?kind .
+          FILTER EXISTS { ?locus wh:sourceText ?text FILTER (REGEX(?text, "[가-힣一-鿿]")) }  # a bare URL needs none
+          FILTER NOT EXISTS { GRAPH <https://w3id.org/weihai-kg/graph/translations> { ?locus wh:translation ?en FILTER (lang(?en) = "en") } }
+        }"""
+    )
+    assert isinstance(missing, QuerySolutions)
+    assert [r["locus"].value for r in missing] == []
+    elsewhere = store.query(  # type: ignore[attr-defined]
+        "ASK { GRAPH ?g { ?l <https://w3id.org/weihai-kg/ontology#translation> ?t } FILTER (?g != <https://w3id.org/weihai-kg/graph/translations>) }"
+    )
+    assert not bool(elsewhere)

@@ -703,3 +703,11 @@ def test_read_the_report_with_the_editors_english_beside(visit: object) -> None:
     row = page.locator("#line-100")
     assert "웨이하이중한자유무역발해산업원" in row.inner_text()
     assert "Weihai China–Korea Free Trade Bohai Industrial Park" in row.locator(".translated").inner_text()
+    passage = page.locator("#line-21 .translated").inner_text()  # a passage: its English as a whole
+    assert passage.startswith("- In its 《Outline of the 13th Five-Year Plan") and "Incheon Free Economic Zone" in passage
+
+
+def test_read_keeps_the_reports_own_angle_brackets(base: str) -> None:
+    page = requests.get(base + "/read?lang=en", headers={"Accept": "text/html"}, timeout=30).text
+    assert "&lt;13·5규획&gt;" in page and "웨이하이시&lt;인터넷+행동실시방안&gt; 전자상거래 분야" in page
+    assert "list-style-type" not in page  # the cells' HTML fragments are not shown as text

@@ -15,7 +15,9 @@ from weihai_kg.namespaces import ID, sparql_prefixes
 from weihai_kg.read.search import SearchIndex
 from weihai_kg.store.reading import ReadStore
 
-_TAG = re.compile(r"<[^>]+>")  # the few HTML list fragments the report's table cells carry
+# the few HTML list fragments the report's table cells carry (<ul style=…>, </ul>): ASCII tag
+# names only, so the report's own brackets (<13·5규획>, <인터넷+실시방안>, <http://…>) stay
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?>")
 
 LOCI_QUERY = """
 SELECT ?locus ?start ?end (SAMPLE(?kind) AS ?type) WHERE {
@@ -44,6 +46,11 @@ SELECT DISTINCT ?locus ?translated WHERE {
 """
 
 
+OWN_TRANSLATION_QUERY = """
+SELECT ?locus ?translated WHERE { ?locus wh:translation ?translated . FILTER (langMatches(lang(?translated), "%s")) }
+"""
+
+
 @dataclass(frozen=True)
 class Place:
     iri: str
@@ -58,7 +65,7 @@ class Line:
     cells: list[str]  # a table line's cells (tab-separated), else []
     places: list[Place] = field(default_factory=list)
     entities: list[tuple[str, str]] = field(default_factory=list)  # (IRI, name) stated about here
-    translated: list[str] = field(default_factory=list)  # the editors' translations of what is stated here
+    translated: list[str] = field(default_factory=list)  # the editors' translation of the place, or of what it states
 
     @property
     def is_table(self) -> bool:
@@ -90,15 +97,19 @@ def reading(store: ReadStore, index: SearchIndex, text: list[str], lang: str) ->
                 named = (entity, found.name_in(lang)[0] if found else entity)
                 if named not in first.entities:
                     first.entities.append(named)
-    # beside the Korean, what the graph's translations say of the same statements (English for
-    # a Korean or English reader, Chinese where there is any for a Chinese one)
-    target = "zh" if lang == "zh" else "en"
+    # beside the Korean, the editors' English: the graph has no Chinese rendering of the text
+    target = "en"
     translations: dict[str, list[str]] = {}
     for row in _rows(store, prefixes + TRANSLATIONS_QUERY % target):
         translations.setdefault(row["locus"], []).append(row["translated"])
+    # a place's own translation (wh:translation) says it all, in reading order: it wins
+    own = {row["locus"]: row["translated"] for row in _rows(store, prefixes + OWN_TRANSLATION_QUERY % target)}
+    for locus, english in own.items():
+        translations[locus] = [english]
+    spans = {row["locus"]: int(row["end"]) - int(row["start"]) for row in loci}
     for row in loci:
         first = lines[int(row["start"]) - 1]
-        if int(row["end"]) - int(row["start"]) < 3:
+        if spans[row["locus"]] < 3 or row["locus"] in own:  # a long place's own English still goes on its first line
             first.translated.extend(t for t in sorted(translations.get(row["locus"], [])) if t not in first.translated)
     for line in lines:
         line.places.sort(key=lambda p: p.span)
