@@ -711,3 +711,13 @@ def test_read_keeps_the_reports_own_angle_brackets(base: str) -> None:
     page = requests.get(base + "/read?lang=en", headers={"Accept": "text/html"}, timeout=30).text
     assert "&lt;13·5규획&gt;" in page and "웨이하이시&lt;인터넷+행동실시방안&gt; 전자상거래 분야" in page
     assert "list-style-type" not in page  # the cells' HTML fragments are not shown as text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("ko", "연월(YYYY-MM) 형식이 아닙니다"), ("en", "is not a year and month (YYYY-MM)"), ("zh", "不是年月（YYYY-MM）")]
+)
+def test_a_bad_parameter_is_said_in_the_readers_language(visit: object, lang: str, said: str) -> None:
+    v = visit(lang)  # type: ignore[operator]
+    page = v.page
+    page.goto(v.base + f"/queries/projects-in-month?month=2017-13&lang={lang}")
+    assert said in page.locator("#query-problem").inner_text()

@@ -18,6 +18,7 @@ from weihai_kg.read.search import SearchIndex
 from weihai_kg.web import state
 from weihai_kg.web.html import html_page
 from weihai_kg.web.i18n import ui_language
+from weihai_kg.web.messages import translator
 from weihai_kg.web.negotiation import FORMAT_PARAMETERS, accept_of, format_asked, language, negotiate
 from weihai_kg.web.present import readable_solutions
 
@@ -102,7 +103,7 @@ def query_page(name: str, query: NamedQuery) -> Response:
     try:
         text = query.bound(given)
     except QueryParameterError as e:
-        text, problem = query.bound(), str(e)
+        text, problem = query.bound(), parameter_problem(query, given, lang) or str(e)
     if not problem and query.form in ("SELECT", "ASK"):
         body = state.service().answer(text, "json", client=request.remote_addr or "").body
         columns, rows = readable_solutions(json.loads(body), index, lang)
@@ -127,6 +128,19 @@ def query_page(name: str, query: NamedQuery) -> Response:
         download_base=f"/queries/{name}?" + urlencode(here),
         editor_link="/?" + urlencode([("query", text), ("lang", lang)]),
     )
+
+
+def parameter_problem(query: NamedQuery, given: dict[str, str], lang: str) -> str:
+    """Which value does not fit, said in the reader's language (the answer then shows the
+    defaults); "" when it is not one value (the caller says the error as it is)."""
+    t = translator(lang)
+    for p in query.params:
+        if p.name in given:
+            try:
+                p.bind(given[p.name])
+            except QueryParameterError:
+                return t("param_invalid", name=p.name, value=given[p.name], kind=t("param_type_" + p.type.replace(":", "_")))
+    return ""
 
 
 def _name_or(index: SearchIndex, value: str, lang: str) -> str:
