@@ -607,6 +607,7 @@ def test_editor_completes_from_this_graph_and_matches_brackets(visit: object) ->
     expect(page.locator(".CodeMirror-hints li", has_text="wh: <https://w3id.org/weihai-kg/ontology#>")).to_be_visible()
     page.keyboard.press("Enter")  # takes the prefix
     page.keyboard.type("\nSELECT * WHERE { ?s wh:lead")
+    expect(page.locator("#editor .notification")).to_contain_text("Press Ctrl+Space to complete")  # YASQE's notice, in the page's words
     page.keyboard.press("Control+Space")
     expect(page.locator(".CodeMirror-hints li")).to_have_text(["wh:leadAgency"])
     page.keyboard.press("Enter")

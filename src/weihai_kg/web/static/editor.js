@@ -36,6 +36,10 @@ function createEditor(textarea, options) {
     screenReaderLabel: textarea.getAttribute("aria-label") || "SPARQL",
     extraKeys: { "Ctrl-Enter": run, "Cmd-Enter": run, "Ctrl-Space": (cm) => cm.autocomplete(), Tab: false, "Shift-Tab": false },
   });
+  // YASQE's own notices, in the page's language
+  const notify = yasqe.showNotification.bind(yasqe);
+  const said = { "Press CTRL - <spacebar> to autocomplete": options.messages.completionHint };
+  yasqe.showNotification = (key, message) => notify(key, said[message] || message);
   yasqe.on("change", () => options.onChange(yasqe.getValue()));
   window.weihaiEditor = yasqe; // for tests and the console
   return { getValue: () => yasqe.getValue(), setValue: (text) => { yasqe.setValue(text); options.onChange(text); }, focus: () => yasqe.focus() };

@@ -179,6 +179,7 @@ document.addEventListener("DOMContentLoaded", () => {
     vocabulary: JSON.parse(document.getElementById("vocabulary").textContent),
     onRun: () => run(app, messages),
     onChange: offerDownloads,
+    messages,
   });
   document.getElementById("run").addEventListener("click", () => run(app, messages));
   document.getElementById("download").addEventListener("click", () => {
