@@ -722,3 +722,9 @@ def test_a_bad_parameter_is_said_in_the_readers_language(visit: object, lang: st
     page = v.page
     page.goto(v.base + f"/queries/projects-in-month?month=2017-13&lang={lang}")
     assert said in page.locator("#query-problem").inner_text()
+
+
+@pytest.mark.parametrize(("lang", "words"), [("ko", "계획이 열거하는 사업"), ("zh", "规划列出的项目"), ("en", "A project a plan lists")])
+def test_ontology_page_describes_terms_in_the_readers_language(base: str, lang: str, words: str) -> None:
+    page = requests.get(base + f"/ontology?lang={lang}", headers={"Accept": "text/html"}, timeout=60).text
+    assert words in page

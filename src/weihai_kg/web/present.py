@@ -70,6 +70,18 @@ class View:
     def graph_label(self, node: NamedNode) -> str:
         return label_of(self.store, node, self.lang)
 
+    def comment(self, statements: list[Statement]) -> tuple[str, str]:
+        """(text, language) of a term's rdfs:comment in the page's language, else in English."""
+        found = {
+            (s.value.language or "").split("-")[0]: s.value.value
+            for s in statements
+            if s.predicate.value == PREFIXES["rdfs"] + "comment" and isinstance(s.value, Literal)
+        }
+        for choice in (self.lang, "en"):
+            if choice in found:
+                return found[choice], choice
+        return "", ""
+
     def property_label(self, node: NamedNode) -> str:
         """A property by the ontology's label in the page's language (its short name otherwise)."""
         labels = {
