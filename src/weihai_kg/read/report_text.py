@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions
@@ -73,7 +74,13 @@ class Line:
 
 
 def lines_of(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
+    """The report's lines, read once per version of the file (pages ask for them often)."""
+    return list(_lines(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _lines(path: Path, _version: int) -> tuple[str, ...]:
+    return tuple(path.read_text(encoding="utf-8").splitlines())
 
 
 def reading(store: ReadStore, index: SearchIndex, text: list[str], lang: str) -> list[Line]:

@@ -15,6 +15,7 @@ from weihai_kg.errors import UnknownResource
 from weihai_kg.namespaces import BASE, GRAPH_ONTOLOGY, IS_REPLACED_BY, ONTOLOGY_IRI, PREFIXES, to_iri
 from weihai_kg.query.cache import Cached
 from weihai_kg.read.describe import Description, describe, in_default_graph_too, rdf_of
+from weihai_kg.read.report_text import lines_of
 from weihai_kg.web import state
 from weihai_kg.web.html import html_page
 from weihai_kg.web.i18n import ui_language
@@ -130,7 +131,7 @@ def document_headers(path: str, sent: formats.Format) -> dict[str, str]:
 def report_lines() -> list[str]:
     """The report's text, if this server has it, so that a place's verbatim text reads in order."""
     path = Path(current_app.config["REPORT_TEXT"])
-    return path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    return lines_of(path) if path.is_file() else []
 
 
 def page(description: Description) -> Response:
