@@ -4,6 +4,8 @@ a well-behaved client on another address keeps getting answers meanwhile."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,9 +24,13 @@ from .abuse import (
     burst,
     queries,
     run_case,
+    session_from,
     slow_bodies,
 )
 from .server import running_server
+
+# Outside what the web process answers itself (an OPTIONAL), so it needs a query worker.
+NEEDS_A_WORKER = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t OPTIONAL { ?s ?p ?o } }"
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +50,29 @@ def test_cartesian_products_are_stopped_by_the_time_limit(base: str) -> None:
     served_meanwhile(outcome)
 
 
-def test_one_client_cannot_take_every_worker(base: str) -> None:
-    outcome = run_case(base, "6 parallel slow queries, one client", queries([CARTESIAN] * 6, parallel=6))
-    assert outcome.abuser["429"] >= 3 and outcome.abuser["503"] >= 2  # two run (and time out), the rest are refused
-    served_meanwhile(outcome)
+def test_one_client_with_slow_queries_delays_another_by_one_query_at_most(base: str) -> None:
+    """A client alone may fill every worker, but another client's query takes the next free
+    worker, ahead of the first client's waiting ones (``test_fair_share`` shows the order):
+    it waits for one query to end (here, at its time limit of 2 s), not for all six."""
+    done: dict[str, float] = {}
+    started = time.monotonic()
+
+    def abuser(i: int) -> None:
+        response = session_from("127.0.0.1").post(base + "/sparql", data={"query": CARTESIAN}, timeout=60)
+        done[f"abuser {i} {response.status_code}"] = time.monotonic() - started
+
+    threads = [threading.Thread(target=abuser, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)  # the six are running or waiting
+    response = session_from("127.0.0.2").post(base + "/sparql", data={"query": NEEDS_A_WORKER}, timeout=60)
+    waited = time.monotonic() - started
+    for t in threads:
+        t.join()
+    assert response.status_code == 200, response.text
+    # three ran to their time limit, three waited that long for a worker: 503, never 429
+    assert sorted(k.split()[-1] for k in done) == ["503"] * 6, done
+    assert waited < 2 + 2.5, f"waited {waited:.1f} s"  # one 2-s query, and a loaded machine's slack
 
 
 @pytest.mark.parametrize(
@@ -68,8 +93,7 @@ def test_expensive_queries_end_within_the_limit(base: str, name: str, text: str,
 
 def test_slow_clients_do_not_stop_others(base: str) -> None:
     outcome = run_case(base, "4 clients sending a byte at a time", slow_bodies(4, 3.0))
-    # all four finish at once, from one address: the per-client limit may refuse the last
-    assert set(outcome.abuser) <= {"200", "429"} and outcome.abuser["200"] >= 2, outcome.abuser
+    assert outcome.abuser == {"200": 4}, outcome.abuser  # all four finish at once, from one address: none refused
     served_meanwhile(outcome)
 
 

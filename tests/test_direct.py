@@ -67,7 +67,7 @@ OTHER: list[tuple[str, dict[str, str] | bytes, str | None, str | None]] = [
 
 @pytest.fixture(scope="module")
 def apps(built: tuple[Path, Any]) -> Iterator[dict[bool, Flask]]:
-    config = {"STORE": str(built[0]), "QUERY_WORKERS": 1, "RELOAD_CHECK_SECONDS": 0, "MAX_QUERY_CHARS": 4000, "MAX_ROWS": 2000, "QUERIES_PER_CLIENT": 0}
+    config = {"STORE": str(built[0]), "QUERY_WORKERS": 1, "RELOAD_CHECK_SECONDS": 0, "MAX_QUERY_CHARS": 4000, "MAX_ROWS": 2000}
     made = {direct: create_app({**config, "DIRECT_SPARQL": direct}) for direct in (True, False)}
     yield made
     for app in made.values():

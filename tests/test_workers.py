@@ -1,6 +1,5 @@
-"""Query workers: forked while the process has one thread (fast start), spawned otherwise
-(forking a threaded process is unsafe); a forked worker holds no pipe of its siblings, so
-a dead worker is seen as failed at once, not after the time limit."""
+"""Query workers: started from the fork server when a query needs one (from any thread, in
+milliseconds), stopped when idle, replaced when they die; none outlives its server."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,48 +19,41 @@ from weihai_kg.store.layout import BuildInfo
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-PROBE = """
-import sys
-from pathlib import Path
-from weihai_kg.query.run import Job
-from weihai_kg.query.workers import WorkerPool
-pool = WorkerPool(Path(sys.argv[1]), 1, 10)
-print(type(next(iter(pool._all)).process).__name__, pool.run(Job("ASK { ?s ?p ?o }", "json", 10)).body.decode())
-pool.close()
-"""
-
-
-def test_forked_when_single_threaded_spawned_from_a_thread(built: tuple[Path, BuildInfo]) -> None:
-    target = built[0].resolve()
-    # a fresh process has one thread, as a server worker has when it starts
-    probe = subprocess.run([sys.executable, "-c", PROBE, str(target)], capture_output=True, text=True, check=True)
-    assert probe.stdout.startswith("ForkProcess") and '"boolean":true' in probe.stdout.replace(" ", "")
-    made: list[Any] = []
-    thread = threading.Thread(target=lambda: made.append(WorkerPool(target, 1, 10)))
-    thread.start()
-    thread.join()
+def test_workers_start_on_demand_from_any_thread_and_retire_when_idle(built: tuple[Path, BuildInfo]) -> None:
+    pool = WorkerPool(built[0].resolve(), 2, 10, idle_seconds=0.5)
     try:
-        assert {type(w.process).__name__ for w in made[0]._all} == {"SpawnProcess"}
-        assert b'"n"' in made[0].run(Job(COUNT, "json", 10)).body
+        assert pool.started == 0  # an idle server holds no worker
+        answers: list[bytes] = []
+        started = time.monotonic()
+        threads = [threading.Thread(target=lambda: answers.append(pool.run(Job(COUNT, "json", 10)).body)) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(answers) == 4 and all(b'"n"' in a for a in answers)
+        assert time.monotonic() - started < 5  # forked, not a fresh interpreter each
+        assert 1 <= pool.started <= 2  # never more than the pool's size
+        deadline = time.monotonic() + 10
+        while pool.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool.started == 0  # retired after half a second idle
+        assert b'"n"' in pool.run(Job(COUNT, "json", 10)).body  # and started again when needed
     finally:
-        made[0].close()
+        pool.close()
 
 
 def test_a_dead_worker_fails_fast_and_is_replaced(built: tuple[Path, BuildInfo]) -> None:
     pool = WorkerPool(built[0].resolve(), 2, 10)
     try:
-        victim = next(iter(pool._all))
+        pool.run(Job(COUNT, "json", 10))
+        victim = pool._idle[-1]
         victim.process.kill()
         victim.process.join()
         started = time.monotonic()
-        outcomes = []
-        for _ in range(2):  # one of the two idle workers is dead
-            try:
-                outcomes.append(pool.run(Job(COUNT, "json", 10)).body[:1])
-            except WorkerFailed:
-                outcomes.append(b"failed")
-        assert b"failed" in outcomes and time.monotonic() - started < 5
-        assert pool.run(Job(COUNT, "json", 10)).body.startswith(b"{")  # the replacement answers
+        with pytest.raises(WorkerFailed):  # the most recently used worker is lent first: the dead one
+            pool.run(Job(COUNT, "json", 10))
+        assert time.monotonic() - started < 5
+        assert pool.run(Job(COUNT, "json", 10)).body.startswith(b"{")  # a new worker answers
     finally:
         pool.close()
 
@@ -85,9 +76,9 @@ def test_no_worker_outlives_its_server(built: tuple[Path, BuildInfo]) -> None:
         port = int(base.rsplit(":", 1)[1])
         listeners = [p for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p)]
         roots = {int(p.name) for p in listeners}
+        assert requests.get(base + "/sparql", params={"query": COUNT}, timeout=10).status_code == 200
         pids = set().union(*(_tree(pid) for pid in roots))
-        assert len(pids) >= 4  # the server's main process, its worker, two query workers
-        assert requests.get(base + "/healthz", timeout=10).status_code == 200
+        assert len(pids) >= 4  # the server's main process, its web worker, the fork server, a query worker
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() and _alive(pid) for pid in pids):
         time.sleep(0.1)
@@ -140,7 +131,7 @@ def test_a_stopped_server_exits_at_once_with_its_workers(built: tuple[Path, Buil
             except requests.RequestException:
                 time.sleep(0.1)
         pids = _tree(proc.pid)
-        assert len(pids) >= 4  # main, web worker, two query workers
+        assert len(pids) >= 4  # main, web worker, fork server, a query worker
         started = time.monotonic()
         os.kill(proc.pid, signal.SIGTERM)
         proc.wait(timeout=15)
@@ -169,8 +160,9 @@ def test_a_killed_web_worker_is_replaced_and_its_query_workers_go(built: tuple[P
         port = int(base.rsplit(":", 1)[1])
         main = next(int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p) and _is_root(p))
         worker = int(Path(f"/proc/{main}/task/{main}/children").read_text().split()[0])
+        assert requests.get(base + "/sparql", params={"query": COUNT}, timeout=10).status_code == 200
         doomed = _tree(worker)
-        assert len(doomed) >= 3  # the web worker and its two query workers
+        assert len(doomed) >= 3  # the web worker, its fork server and a query worker
         os.kill(worker, signal.SIGKILL)
         deadline = time.monotonic() + 15
         answered = False

@@ -5,10 +5,7 @@ Knows nothing of HTTP."""
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -16,11 +13,14 @@ from typing import Protocol
 from pyoxigraph import BlankNode, NamedNode, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, Triple, parse, parse_query_results
 
 from weihai_kg import formats
-from weihai_kg.errors import KgError, QueryTooLong, ServiceClauseRefused, TooManyQueries
+from weihai_kg.errors import KgError, QueryTooLong, ServiceClauseRefused
 from weihai_kg.query import fast_lane
+from weihai_kg.query.fair_share import FairShare
 from weihai_kg.query.run import Answer, Job
 from weihai_kg.query.text import query_form, uses_service
+from weihai_kg.query.work_bound import work_bound
 from weihai_kg.query.workers import WorkerPool
+from weihai_kg.store.degrees import Degrees
 from weihai_kg.store.reading import GraphName, Object, ReadStore, Subject
 
 
@@ -30,7 +30,9 @@ class Limits:
     max_query_chars: int = 20_000
     max_rows: int = 10_000
     workers: int = 2
-    per_client: int = 0  # queries one client may have running at once (0: no limit)
+    client_queue: int = 0  # queries of one client that may wait for a worker at once (0: no limit)
+    worker_idle: float = 0.0  # seconds an idle query worker is kept (0: for ever)
+    in_process_rows: int = 5000  # most work (rows, see query/work_bound.py) a query may take in the web process
 
 
 class Runner(Protocol):
@@ -46,21 +48,37 @@ class QueryService:
     (``QueryService.embedded``) or a remote SPARQL server. Every rule applies to both.
     ``local``, the web process's own read-only store, answers the fast lane's queries."""
 
-    def __init__(self, runner: Runner, limits: Limits, local: Store | None = None) -> None:
+    def __init__(self, runner: Runner, limits: Limits, local: Store | None = None, degrees: Degrees | None = None) -> None:
         self.limits = limits
         self.pool = runner
         self.local = local
-        self._running: Counter[str] = Counter()
-        self._lock = threading.Lock()
+        self.degrees = degrees
+        self.share = FairShare(limits.workers, limits.client_queue)
 
     @classmethod
     def embedded(cls, store_path: Path, limits: Limits) -> QueryService:
         """A service whose workers open ``store_path``; give it ``local`` once the store is
         open here too (``attach_local``): workers are forked first, before the store opens."""
-        return cls(WorkerPool(store_path, limits.workers, limits.timeout), limits)
+        return cls(WorkerPool(store_path, limits.workers, limits.timeout, limits.worker_idle), limits)
 
-    def attach_local(self, store: Store) -> None:
+    def attach_local(self, store: Store, degrees: Degrees | None = None) -> None:
         self.local = store
+        self.degrees = degrees
+
+    def in_process(self, text: str, job: Job) -> bool:
+        """Whether the query's work is bounded before it runs, so the web process can answer
+        it without a time limit: one pattern with a constant, bounded by the row limit
+        (``fast_lane``), or a pattern whose worst case from the build's degree statistics is
+        within ``in_process_rows`` (``work_bound``). A dataset given with the request is
+        applied by the workers."""
+        if self.local is None or job.default_graph or job.named_graphs:
+            return False
+        if job.max_rows and fast_lane.bounded(text):
+            return True
+        if self.degrees is None or not self.limits.in_process_rows:
+            return False
+        work = work_bound(text, self.degrees)
+        return work is not None and work <= self.limits.in_process_rows
 
     def check(self, text: str) -> str:
         """The query's form, after every rule that needs no store; raises a KgError subclass."""
@@ -79,32 +97,17 @@ class QueryService:
         client: str = "",
         max_rows: int | None = None,
     ) -> Answer:
-        """Run a checked query in a worker; raises QueryTimeout, ServiceBusy, ResultTooLarge,
-        or TooManyQueries when ``client`` already has its share of the workers busy, so one
-        client's slow queries cannot hold every worker while others wait. ``max_rows`` 0 lifts
-        the row limit, for the server's own reads (the time limit still holds)."""
+        """Answer a checked query: in this process when its work is bounded (``in_process``), else in a worker, when the fair share gives ``client`` one. Raises
+        QueryTimeout, ServiceBusy, ResultTooLarge, or TooManyQueries when ``client`` already
+        has its queue of waiting queries full. ``max_rows`` 0 lifts the row limit, for the
+        server's own reads (the time limit still holds)."""
         if format_key not in formats.ALL:
             raise KgError(f"unknown format {format_key}")
         job = Job(text, format_key, self.limits.max_rows if max_rows is None else max_rows, default_graph, named_graphs)
-        with self._client_slot(client):
-            if self.local is not None and job.max_rows and not (default_graph or named_graphs) and fast_lane.bounded(text):
-                return fast_lane.answer_here(self.local, job)  # bounded by max_rows: see fast_lane
+        if self.local is not None and self.in_process(text, job):
+            return fast_lane.answer_here(self.local, job)
+        with self.share.slot(client, self.limits.timeout):
             return self.pool.run(job)
-
-    @contextmanager
-    def _client_slot(self, client: str) -> Iterator[None]:
-        limit = self.limits.per_client
-        with self._lock:
-            if limit and client and self._running[client] >= limit:
-                raise TooManyQueries(f"this client already has {limit} queries running; wait for one to finish")
-            self._running[client] += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._running[client] -= 1
-                if self._running[client] <= 0:
-                    del self._running[client]
 
     def close(self) -> None:
         self.pool.close()

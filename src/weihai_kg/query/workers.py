@@ -3,18 +3,17 @@ query at a time.
 
 pyoxigraph cannot cancel a running query, so the only way to stop one that runs too long is
 to stop the process running it. A query that overruns its time limit has its worker killed
-and replaced; other queries keep running in the other workers meanwhile.
+(a new one starts when a query needs it); other queries keep running in the other workers
+meanwhile. Which client's query gets the next worker is the fair share's call
+(``query/fair_share.py``); the pool only starts, lends and retires workers.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import gc
 import logging
 import multiprocessing
-import os
-import queue
 import signal
 import threading
 import time
@@ -27,73 +26,94 @@ from weihai_kg.errors import KgError, QueryTimeout, ServiceBusy, WorkerFailed
 from weihai_kg.query.run import Answer, Job
 
 log = logging.getLogger(__name__)
-_SPAWN = multiprocessing.get_context("spawn")
-_FORK = multiprocessing.get_context("fork")
-_PARENT_ENDS: set[Connection] = set()  # this process's ends of its workers' pipes
+# Workers are forked from a fork server: a small process started (spawned) with pyoxigraph
+# and the query code imported, which forks a worker in milliseconds whenever one is needed.
+# Forking the web process itself is unsafe once it runs threads, and spawning a fresh
+# interpreter per worker costs a tenth of a second.
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["pyoxigraph", "weihai_kg.query.run"])
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """Fork while the process has a single thread (the pool made at start-up, before the
-    server's threads and before the store is opened here): the child has everything imported
-    and starts in milliseconds. Otherwise (a worker replaced, a new build opened, from a
-    request thread) spawn a fresh interpreter: forking a threaded process is unsafe. Threads
-    are counted by the kernel, so those of native libraries count too."""
-    return _FORK if _os_threads() == 1 else _SPAWN
+def _start_forkserver() -> None:
+    """Start the fork server now (idempotent), so the first query does not wait for it."""
+    from multiprocessing import forkserver
 
-
-def _os_threads() -> int:
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:  # no /proc: assume threads, and spawn
-        return 2
+    forkserver.ensure_running()
 
 
 class _Worker:
     def __init__(self, store_path: Path) -> None:
-        ctx = _context()
-        if ctx is _FORK:
-            # The child shares the parent's memory until it writes to it, and Python's cycle
-            # collector writes to every object it visits: frozen objects are left out of its
-            # collections, so they are not copied into each worker by the first full one.
-            gc.freeze()
-        self.conn, child = ctx.Pipe()
-        # Registered before the fork, so the child closes this end too: the worker must see
-        # the pipe close (and exit) when the server process ends, however it ends.
-        _PARENT_ENDS.add(self.conn)
-        self.process: BaseProcess = ctx.Process(target=_serve, args=(str(store_path), child), daemon=True)  # type: ignore[attr-defined]
+        self.conn, child = _CONTEXT.Pipe()
+        self.process: BaseProcess = _CONTEXT.Process(target=_serve, args=(str(store_path), child), daemon=True)
         self.process.start()
         child.close()
+        self.last_used = time.monotonic()
 
     def stop(self) -> None:
         self.process.kill()
         self.process.join(timeout=5)
-        _PARENT_ENDS.discard(self.conn)
         self.conn.close()
 
 
 class WorkerPool:
-    """A fixed number of query worker processes with a time limit per query."""
+    """Up to ``size`` query worker processes with a time limit per query, started when a
+    query needs one and stopped after ``idle_seconds`` without work (0: kept), so an idle
+    server holds no worker and no worker's store caches."""
 
-    def __init__(self, store_path: Path, size: int, timeout: float) -> None:
+    def __init__(self, store_path: Path, size: int, timeout: float, idle_seconds: float = 0.0) -> None:
         self.store_path = store_path
+        self.size = size
         self.timeout = timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
-        for _ in range(size):
-            self._add()
+        self.idle_seconds = idle_seconds
+        self._idle: list[_Worker] = []  # most recently used last: taken first, so the others can retire
+        self._busy: set[_Worker] = set()
+        self._starting = 0
+        self._changed = threading.Condition()
+        self._closed = threading.Event()
+        _start_forkserver()
+        if idle_seconds:
+            threading.Thread(target=self._retire_idle, name="retire-idle-query-workers", daemon=True).start()
 
-    def _add(self) -> None:
-        worker = _Worker(self.store_path)
-        with self._lock:
-            self._all.add(worker)
-        self._idle.put(worker)
+    @property
+    def started(self) -> int:
+        """Workers running now, busy or idle."""
+        with self._changed:
+            return len(self._idle) + len(self._busy)
 
-    def _replace(self, worker: _Worker) -> None:
-        worker.stop()
-        with self._lock:
-            self._all.discard(worker)
-        self._add()
+    def _take(self) -> _Worker:
+        """An idle worker, or a new one while there are fewer than ``size``; waits up to the
+        time limit for one to come back otherwise."""
+        deadline = time.monotonic() + self.timeout
+        with self._changed:
+            while not self._idle and len(self._busy) + self._starting >= self.size:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ServiceBusy(f"all query workers stayed busy for {self.timeout:g} s; try again later")
+                self._changed.wait(left)
+            if self._idle:
+                worker = self._idle.pop()
+                self._busy.add(worker)
+                return worker
+            self._starting += 1  # counted towards the size while it starts, outside the lock
+        try:
+            worker = _Worker(self.store_path)
+        finally:
+            with self._changed:
+                self._starting -= 1
+                self._changed.notify()
+        with self._changed:
+            self._busy.add(worker)
+        return worker
+
+    def _give_back(self, worker: _Worker, alive: bool) -> None:
+        if not alive:
+            worker.stop()
+        with self._changed:
+            self._busy.discard(worker)
+            if alive:
+                worker.last_used = time.monotonic()
+                self._idle.append(worker)
+            self._changed.notify()
 
     def run(self, job: Job) -> Answer:
         """Answer ``job`` within the time limit.
@@ -101,27 +121,34 @@ class WorkerPool:
         Raises what the worker sent back (QuerySyntaxError, ResultTooLarge), or QueryTimeout,
         ServiceBusy or WorkerFailed.
         """
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise ServiceBusy(f"all query workers stayed busy for {self.timeout:g} s; try again later") from None
+        worker = self._take()
         try:
             worker.conn.send(job)
             if not worker.conn.poll(self.timeout):
                 log.warning("query over %.1f s; stopping its worker", self.timeout)
-                self._replace(worker)
+                self._give_back(worker, alive=False)
                 raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped")
             reply: object = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError) as e:
-            self._replace(worker)
+            self._give_back(worker, alive=False)
             raise WorkerFailed(f"a query worker failed: {e}") from e
-        self._idle.put(worker)
+        self._give_back(worker, alive=True)
         return unpack(reply)
 
+    def _retire_idle(self) -> None:
+        while not self._closed.wait(max(self.idle_seconds / 4, 0.05)):
+            now = time.monotonic()
+            with self._changed:
+                retired = [w for w in self._idle if now - w.last_used >= self.idle_seconds]
+                self._idle = [w for w in self._idle if w not in retired]
+            for worker in retired:
+                worker.stop()
+
     def close(self) -> None:
-        with self._lock:
-            workers = list(self._all)
-            self._all.clear()
+        self._closed.set()
+        with self._changed:
+            workers = self._idle + list(self._busy)
+            self._idle, self._busy = [], set()
         for worker in workers:
             worker.stop()
 
@@ -139,14 +166,9 @@ def _serve(store_path: str, conn: Connection) -> None:
     """The worker's loop: open the store once, then answer jobs until the pipe closes."""
     from pyoxigraph import Store
 
-    # A forked worker inherits the web server's handlers, which only note a stop request: the
-    # worker would then ignore the SIGTERM its parent sends on the way out, and the parent
-    # would wait for it until its kill timeout. Stopping is all these signals should do here.
+    # Stopping is all these signals should do in a worker, whatever handlers it was given.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    for inherited in list(_PARENT_ENDS):  # a forked child holds its siblings' pipe ends:
-        inherited.close()  # close them, so that a dead worker's pipe reads as closed
-    _PARENT_ENDS.clear()
 
     from weihai_kg.query.run import run_job
 

@@ -28,8 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_DIR": "queries",
     "SHAPES_DIR": "shapes",  # served at /shapes
     "QUERY_TIMEOUT": 10.0,  # seconds a query may run before its worker is stopped
-    "QUERY_WORKERS": 3,  # worker processes per web worker
-    "QUERIES_PER_CLIENT": 2,  # queries one client address may have running at once (0: no limit)
+    "QUERY_WORKERS": 3,  # worker processes per web worker, at most (started when needed)
+    "QUERY_WORKER_IDLE_SECONDS": 60.0,  # an idle query worker stops after this long (0: never)
+    "IN_PROCESS_ROWS": 5000,  # most rows of work (query/work_bound.py) a query may take in the web process, unlimited in time (0: one-pattern queries only)
+    "CLIENT_QUEUE": 16,  # queries one client address may have waiting for a worker (0: no limit)
     "MAX_QUERY_CHARS": 20_000,
     "MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer
     "MAX_CONTENT_LENGTH": 1_000_000,  # request body bytes (Flask's own limit: 413)
@@ -71,8 +73,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         max_query_chars=int(app.config["MAX_QUERY_CHARS"]),
         max_rows=int(app.config["MAX_ROWS"]),
         workers=int(app.config["QUERY_WORKERS"]),
-        per_client=int(app.config["QUERIES_PER_CLIENT"]),
+        client_queue=int(app.config["CLIENT_QUEUE"]),
+        worker_idle=float(app.config["QUERY_WORKER_IDLE_SECONDS"]),
+        in_process_rows=int(app.config["IN_PROCESS_ROWS"]),
     )
+    if "QUERIES_PER_CLIENT" in app.config:  # a hard cap that refused a lone busy client; say so rather than ignore it
+        raise ConfigError("QUERIES_PER_CLIENT is no longer read: clients now share the workers fairly; CLIENT_QUEUE bounds one client's waiting queries")
     if app.config["RESULT_CACHE"] not in CACHE_MODES:
         raise ConfigError(f"RESULT_CACHE is {app.config['RESULT_CACHE']!r}; choose one of {', '.join(CACHE_MODES)}")
     cache_bytes = int(app.config["RESULT_CACHE_BYTES"])  # the build's one cache; the mode says which answers go in

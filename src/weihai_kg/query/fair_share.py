@@ -1,0 +1,108 @@
+"""A work-conserving fair share of the query workers between clients.
+
+A client alone may use every worker: nothing is held back while the others are idle. When
+queries wait, each client waits in its own queue, and a freed worker goes straight to the
+waiting client with the fewest queries running (the first in turn among equals; served, a
+client goes to the back of the line). So a client sending one query at a time gets the next
+free worker even while another keeps a dozen waiting: only the excess of the one sending
+most waits. Only a client whose own queue is full is refused (429); a query that waited the
+whole time limit for a worker is answered 503. Queries that need no worker (the in-process
+path, cached answers) never come here.
+
+A worker is never taken away from a running query (pyoxigraph cannot pause one), so a
+newcomer waits at most until the first running query ends — and that within the time limit.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from weihai_kg.errors import ServiceBusy, TooManyQueries
+
+
+class _Ticket:
+    __slots__ = ("granted", "ready")
+
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self.granted = False
+
+
+class FairShare:
+    """``slots`` workers shared between clients; ``queue_limit`` queries of one client may
+    wait at once (0: no limit)."""
+
+    def __init__(self, slots: int, queue_limit: int) -> None:
+        self.slots = slots
+        self.queue_limit = queue_limit
+        self._free = slots
+        self._waiting: dict[str, deque[_Ticket]] = {}
+        self._turns: deque[str] = deque()  # clients with a waiting query, next first
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def slot(self, client: str, timeout: float) -> Iterator[None]:
+        """Hold one worker's slot for ``client`` while the block runs; raises TooManyQueries
+        when the client's queue is full, ServiceBusy when no slot came within ``timeout``."""
+        self._acquire(client, timeout)
+        try:
+            yield
+        finally:
+            self._release(client)
+
+    def _acquire(self, client: str, timeout: float) -> None:
+        with self._lock:
+            if self._free and not self._turns:
+                self._free -= 1
+                self._running[client] = self._running.get(client, 0) + 1
+                return
+            queue = self._waiting.setdefault(client, deque())
+            if self.queue_limit and len(queue) >= self.queue_limit:
+                raise TooManyQueries(f"this client already has {len(queue)} queries waiting for a query worker; wait for one to finish")
+            ticket = _Ticket()
+            queue.append(ticket)
+            if len(queue) == 1:
+                self._turns.append(client)
+        ticket.ready.wait(timeout)
+        with self._lock:
+            if ticket.granted:  # granted, possibly just as the wait ran out: keep it
+                return
+            queue.remove(ticket)
+            if not queue:
+                del self._waiting[client]
+                self._turns.remove(client)
+        raise ServiceBusy(f"every query worker stayed busy for {timeout:g} s; try again later")
+
+    def _release(self, client: str) -> None:
+        with self._lock:
+            left = self._running[client] - 1
+            if left:
+                self._running[client] = left
+            else:
+                del self._running[client]
+            if not self._turns:
+                self._free += 1
+                return
+            # The slot passes straight to the waiting client with the fewest queries running
+            # (the first in turn among equals), so the one sending most is the one that waits.
+            following = min(self._turns, key=lambda c: self._running.get(c, 0))
+            self._turns.remove(following)
+            queue = self._waiting[following]
+            ticket = queue.popleft()
+            if queue:
+                self._turns.append(following)
+            else:
+                del self._waiting[following]
+            self._running[following] = self._running.get(following, 0) + 1
+            ticket.granted = True
+            ticket.ready.set()
+
+    def state(self) -> dict[str, tuple[int, int]]:
+        """Each client's (running, waiting) queries, for the status page and tests."""
+        with self._lock:
+            clients = set(self._running) | set(self._waiting)
+            return {c: (self._running.get(c, 0), len(self._waiting.get(c, ()))) for c in sorted(clients)}
