@@ -46,9 +46,10 @@ def build(
 
     def sidecars(store: Store) -> dict[str, str]:
         from weihai_kg.read.search import INDEX_SUFFIX, build_index
+        from weihai_kg.store.degrees import DEGREES_SUFFIX, count_degrees
 
-        progress("indexing names for search")
-        return {INDEX_SUFFIX: build_index(store).to_json()}
+        progress("indexing names for search; counting degrees for the query planner")
+        return {INDEX_SUFFIX: build_index(store).to_json(), DEGREES_SUFFIX: count_degrees(store).to_json()}
 
     return write_store(fill, store_path, source_digest(paths), sidecars)
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from weihai_kg.errors import KgError
 from weihai_kg.query.cache import ResultCache
 from weihai_kg.query.service import Limits, QueryService, ServiceReader
+from weihai_kg.store.degrees import load_degrees
 from weihai_kg.store.layout import BuildInfo, current_build, open_build
 from weihai_kg.store.reading import ReadStore
 
@@ -95,8 +96,6 @@ class Serving:
             own = RemoteRunner(self.remote, max(self.limits.timeout, OWN_READS_SECONDS))
             info = BuildInfo(f"remote {self.remote.query}", "", "", 0)
             return Snapshot(RemoteStore(own), info, Path("remote"), QueryService(runner, self.limits), ResultCache(info.build_id, 0))
-        # The query workers first: at start-up they are forked (fast) and should not inherit
-        # an open store; only then is the store opened here, for pages and views.
         target, info = current_build(self.store_path)
         service = QueryService.embedded(target, self.limits)
         try:
@@ -104,7 +103,7 @@ class Serving:
         except KgError:
             service.close()
             raise
-        service.attach_local(opened.store)
+        service.attach_local(opened.store, load_degrees(opened.path))
         return Snapshot(opened.store, info, opened.path, service, ResultCache(info.build_id, self.cache_bytes))
 
     @property
