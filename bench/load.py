@@ -70,15 +70,21 @@ def entity_queries(entities: list[str], rng: random.Random, count: int) -> list[
 
 
 AGGREGATE = Query("aggregate", PREFIXES + "SELECT ?class (COUNT(?x) AS ?n) WHERE { ?x rdf:type ?class } GROUP BY ?class", False)
+PER_PREDICATE = Query("aggregate", "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", False)
 
 
 def search_queries(words: list[str]) -> list[Query]:
     return [Query("search", PREFIXES + f'SELECT ?x ?label WHERE {{ ?x skos:prefLabel ?label . FILTER (CONTAINS(STR(?label), "{w}")) }}', False) for w in words]
 
 
+MIXES = ["full", "light", "lookup", "repeat", "generic"]
+
+
 def build_mix(name: str, endpoint: str, seed: int) -> list[Query]:
     """``full``: named queries + lookups + joins + CONSTRUCTs + an aggregate + label searches;
-    ``light``: lookups, joins and CONSTRUCTs; ``lookup``: point lookups alone;
+    ``light``: lookups, joins and CONSTRUCTs; ``lookup``: point lookups alone; ``generic``:
+    what a notebook asks — lookups, joins and CONSTRUCTs of entities, label searches and two
+    aggregates, in the proportions 40 : 40 : 40 : 5 : 2;
     ``repeat``: the named queries (what the pages and clients ask again and again)."""
     rng = random.Random(seed)
     entities = sample_entities(endpoint, rng)
@@ -87,6 +93,8 @@ def build_mix(name: str, endpoint: str, seed: int) -> list[Query]:
         return [q for q in light if q.kind == "lookup"]
     if name == "light":
         return light
+    if name == "generic":
+        return light + search_queries(["항만", "플랫폼", "Weihai", "전자상거래", "인천"]) + [AGGREGATE, PER_PREDICATE]
     named = named_queries()
     if name == "repeat":
         return named
@@ -105,9 +113,11 @@ def sample_entities(endpoint: str, rng: random.Random) -> list[str]:
     return rng.sample(entities, min(len(entities), 500))
 
 
-def _connect(endpoint: str) -> http.client.HTTPConnection:
+def _connect(endpoint: str, source: str = "") -> http.client.HTTPConnection:
+    """A keep-alive connection; from the loopback address ``source`` (127.0.0.2, …) when given,
+    so that the server sees another client."""
     url = urllib.parse.urlsplit(endpoint)
-    return http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port or 80, timeout=60)
+    return http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port or 80, timeout=60, source_address=(source, 0) if source else None)
 
 
 def request(conn: http.client.HTTPConnection, endpoint: str, query: Query) -> tuple[int, bytes]:
@@ -175,11 +185,13 @@ class Slot:
     latencies: list[float] = field(default_factory=list)
 
 
-def _client(args: tuple[str, list[Query], float, int, int]) -> tuple[int, int, list[float]]:
-    """One client process: ``threads`` keep-alive connections for ``seconds``."""
+def _client(args: tuple[str, list[Query], float, int, int] | tuple[str, list[Query], float, int, int, str]) -> tuple[int, int, list[float]]:
+    """One client process: ``threads`` keep-alive connections for ``seconds`` (from the
+    source address, when one is given)."""
     import threading
 
-    url, mix, seconds, threads, seed = args
+    url, mix, seconds, threads, seed, *rest = args
+    source = rest[0] if rest else ""
     lock = threading.Lock()
     totals = [0, 0]
     latencies: list[float] = []
@@ -187,7 +199,7 @@ def _client(args: tuple[str, list[Query], float, int, int]) -> tuple[int, int, l
 
     def loop(n: int) -> None:
         rng = random.Random(seed * 1000 + n)
-        conn = _connect(url)
+        conn = _connect(url, source)
         mine: list[float] = []
         done = errors = 0
         while time.perf_counter() < deadline:
@@ -198,7 +210,7 @@ def _client(args: tuple[str, list[Query], float, int, int]) -> tuple[int, int, l
             except (OSError, http.client.HTTPException):
                 status = 0
                 conn.close()
-                conn = _connect(url)
+                conn = _connect(url, source)
             mine.append(time.perf_counter() - started)
             done += 1
             errors += status != 200
@@ -277,7 +289,7 @@ def print_table(title: str, table: dict[str, dict[str, float]]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoint", action="append", required=True, metavar="NAME=URL", help="first one is the base of the ratios")
-    parser.add_argument("--mix", default="full", choices=["full", "light", "lookup", "repeat"])
+    parser.add_argument("--mix", default="full", choices=MIXES)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=5.0, help="length of one turn of one endpoint")
