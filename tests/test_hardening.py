@@ -96,7 +96,9 @@ def test_admin_reload_is_off_by_default_and_needs_the_token(checkout: Path) -> N
     with running_server(checkout / "s" / "store") as base:
         assert requests.post(base + "/admin/reload", timeout=10).status_code == 404
     env = {"WEIHAI_KG_ADMIN_TOKEN": "s3cret", "WEIHAI_KG_RELOAD_CHECK_SECONDS": "0"}
-    with running_server(checkout / "s" / "store", env=env) as base:
+    # The route reaches the one web worker that answers it (README): one worker here, so the
+    # answer after it is that worker's.
+    with running_server(checkout / "s" / "store", "--workers", "1", env=env) as base:
         assert requests.post(base + "/admin/reload", timeout=10).status_code == 403
         assert requests.post(base + "/admin/reload", headers={"Authorization": "Bearer nope"}, timeout=10).status_code == 403
         rename_rushan(checkout, "Rushan (reloaded)")

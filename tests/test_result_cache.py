@@ -52,14 +52,14 @@ def test_pages_cached_per_representation_and_language(built: tuple[Path, Any]) -
         serving.close()
 
 
-def test_sparql_cached_only_when_configured(built: tuple[Path, Any]) -> None:
+def test_sparql_cached_by_default_and_not_in_named_mode(built: tuple[Path, Any]) -> None:
     query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
-    c, serving = client(built)
+    c, serving = client(built, RESULT_CACHE="named")
     try:
         assert [("X-Cache" in c.post("/sparql", data=query, headers=JSON).headers) for _ in range(2)] == [False, False]
     finally:
         serving.close()
-    c, serving = client(built, RESULT_CACHE="all")
+    c, serving = client(built)  # the default: /sparql answers are kept too
     try:
         assert [c.post("/sparql", data=query, headers=JSON).headers["X-Cache"] for _ in range(2)] == ["miss", "hit"]
         other = c.post("/sparql", data=query, headers={"Accept": "text/csv"})

@@ -99,7 +99,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 # The web server's shape as `serve` starts it; chosen by measurement (README, "Speed and
 # scale"): bench/throughput.py measures these unless told otherwise.
-SERVE_DEFAULTS = {"workers": 1, "threads": 8}
+SERVE_DEFAULTS = {"workers": 2, "threads": 8}
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")  # noqa: S104  names, not a bind
 
 
@@ -231,7 +231,7 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--server", default="granian", choices=["granian", "gunicorn"], help="the WSGI server (default granian: HTTP in Rust, the faster)")
     s.add_argument("--workers", type=int, default=SERVE_DEFAULTS["workers"], help=f"web worker processes (default {SERVE_DEFAULTS['workers']})")
     s.add_argument("--threads", type=int, default=SERVE_DEFAULTS["threads"], help=f"threads per web worker (default {SERVE_DEFAULTS['threads']})")
-    s.add_argument("--query-workers", type=int, help="query processes per web worker at most, started when needed (default 3, or $WEIHAI_KG_QUERY_WORKERS)")
+    s.add_argument("--query-workers", type=int, help="query processes per web worker at most, started when needed (default 2, or $WEIHAI_KG_QUERY_WORKERS)")
     s.add_argument("--timeout", type=float, help="seconds a query may run (default 10, or $WEIHAI_KG_QUERY_TIMEOUT)")
     s.add_argument("--access-log", default="-", metavar="FILE", help="where to log each request: a file, - (standard output; default) or off")
     s.add_argument("--remote", metavar="QUERY_URL", help="answer from this SPARQL server instead of the embedded store (or $WEIHAI_KG_REMOTE)")

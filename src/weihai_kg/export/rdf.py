@@ -9,7 +9,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pyld import jsonld
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, serialize
 
 from weihai_kg.errors import QueryParameterError
@@ -49,23 +48,31 @@ def context_document(folder: Path = ONTOLOGY_DIR) -> dict[str, Any]:
     return loaded
 
 
+def _jsonld() -> Any:
+    """pyld, loaded when JSON-LD is first written: with requests it takes ~13 MB in every web
+    worker, most of which never write JSON-LD."""
+    from pyld import jsonld
+
+    return jsonld
+
+
 def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """pyld's loader for our own context only: expanding never fetches anything remote."""
     if url != CONTEXT_URL:
-        raise jsonld.JsonLdError(f"weihai-kg loads no remote documents ({url})", "jsonld.LoadDocumentError", code="loading document failed")
+        raise _jsonld().JsonLdError(f"weihai-kg loads no remote documents ({url})", "jsonld.LoadDocumentError", code="loading document failed")
     return {"contextUrl": None, "documentUrl": url, "document": context_document()}
 
 
 def expanded(store: ReadStore) -> list[dict[str, Any]]:
     nquads = (serialize(union_triples(store), format=RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-    result: list[dict[str, Any]] = jsonld.from_rdf(nquads, {"format": GRAPHS["nquads"].media_type})
+    result: list[dict[str, Any]] = _jsonld().from_rdf(nquads, {"format": GRAPHS["nquads"].media_type})
     return result
 
 
 def export_jsonld(store: ReadStore) -> dict[str, Any]:
     """The union graph compacted with the published context, inlined: the dump loads in any
     JSON-LD processor offline. (The context is also published on its own, ``/context.jsonld``.)"""
-    compacted: dict[str, Any] = jsonld.compact(expanded(store), context_document(), {"documentLoader": document_loader})
+    compacted: dict[str, Any] = _jsonld().compact(expanded(store), context_document(), {"documentLoader": document_loader})
     compacted["@context"] = context_document()["@context"]
     return compacted
 
@@ -77,7 +84,7 @@ def export_framed(store: ReadStore, frame_name: str) -> dict[str, Any]:
     frame = json.loads((ONTOLOGY_DIR / "frames" / f"{frame_name}.jsonld").read_text(encoding="utf-8"))
     # Only what the frame names is embedded; every other link stays an IRI, so entities stay shallow.
     options = {"documentLoader": document_loader, "omitGraph": False, "embed": "@never", "omitDefault": True}
-    framed: dict[str, Any] = jsonld.frame(expanded(store), frame, options)
+    framed: dict[str, Any] = _jsonld().frame(expanded(store), frame, options)
     framed["@context"] = context_document()["@context"]  # inlined, as in export_jsonld
     return framed
 

@@ -50,6 +50,7 @@ def bounded(text: str) -> bool:
     return template is None or template.split() == match.group("where").split()
 
 
-def answer_here(store: Store, job: Job) -> Answer:
-    """Answer a bounded query on this process's read-only store, as a worker would."""
-    return run_job(store, job)
+def answer_here(store: Store, job: Job, rows_at_most: int | None = None) -> Answer:
+    """Answer a bounded query on this process's read-only store, as a worker would;
+    ``rows_at_most``: its work bound, when it has one (``query.work_bound``)."""
+    return run_job(store, job, rows_at_most)

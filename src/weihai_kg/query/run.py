@@ -56,15 +56,18 @@ def evaluate(store: Store, text: str, default_graph: tuple[str, ...] = (), named
         raise QuerySyntaxError(f"the query cannot be evaluated: {e}") from e
 
 
-def run_job(store: Store, job: Job) -> Answer:
-    """Answer ``job`` on ``store``; raises QuerySyntaxError or ResultTooLarge."""
+def run_job(store: Store, job: Job, rows_at_most: int | None = None) -> Answer:
+    """Answer ``job`` on ``store``; raises QuerySyntaxError or ResultTooLarge. ``rows_at_most``:
+    a bound on the rows of a SELECT known before it ran (``query.work_bound``)."""
     result = evaluate(store, job.query, job.default_graph, job.named_graphs)
-    return write_answer(result, job, lambda: evaluate(store, job.query, job.default_graph, job.named_graphs))
+    return write_answer(result, job, lambda: evaluate(store, job.query, job.default_graph, job.named_graphs), rows_at_most)
 
 
-def write_answer(result: QueryResult | list[Triple], job: Job, again: Callable[[], Any]) -> Answer:
+def write_answer(result: QueryResult | list[Triple], job: Job, again: Callable[[], Any], rows_at_most: int | None = None) -> Answer:
     """``result`` written in the job's format within its row limit; ``again`` gives the same
-    solutions afresh, for counting the rows of a large SELECT result. Raises ResultTooLarge."""
+    solutions afresh, for counting the rows of a large SELECT result. Raises ResultTooLarge.
+    A SELECT whose rows are known to be within the limit (``rows_at_most``) is written in
+    one call, the same bytes without a byte-bounded writer's Python calls."""
     fmt = formats.ALL[job.format_key]
     limit = job.max_rows or None
     if isinstance(result, QueryTriples | list):
@@ -78,7 +81,7 @@ def write_answer(result: QueryResult | list[Triple], job: Job, again: Callable[[
         return Answer("ASK", fmt.key, result.serialize(format=fmt.results) or b"")
     if not isinstance(result, QuerySolutions):
         raise TypeError(f"expected QuerySolutions, got {type(result).__name__}")
-    if limit is None:
+    if limit is None or (rows_at_most is not None and max(rows_at_most, 1) <= limit):  # an aggregate of nothing is one row
         return Answer("SELECT", fmt.key, result.serialize(format=fmt.results) or b"")
     # One run, written straight out. Every row takes at least one byte in every results
     # format, so a body of at most max_rows bytes cannot hold too many rows; only a larger

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -35,6 +36,20 @@ class Limits:
     in_process_rows: int = 5000  # most work (rows, see query/work_bound.py) a query may take in the web process
 
 
+DECISIONS_KEPT = 4096
+
+
+@lru_cache(maxsize=DECISIONS_KEPT)
+def _read(text: str) -> tuple[str, bool]:
+    """(the query's form, or "" when it uses SERVICE; whether it does): read once per text,
+    as clients repeat their queries. Syntax errors raise, and are not kept. SERVICE is
+    looked for first: reading the form runs the query on an empty store, and pyoxigraph
+    would follow a SERVICE clause to its server."""
+    if uses_service(text):
+        return "", True
+    return query_form(text), False
+
+
 class Runner(Protocol):
     """What answers a checked query: the worker pool over the embedded store, or a remote server."""
 
@@ -54,6 +69,7 @@ class QueryService:
         self.local = local
         self.degrees = degrees
         self.share = FairShare(limits.workers, limits.client_queue)
+        self._bounds: dict[str, int | None] = {}  # query text → its work bound under this build's degrees
 
     @classmethod
     def embedded(cls, store_path: Path, limits: Limits) -> QueryService:
@@ -64,29 +80,35 @@ class QueryService:
     def attach_local(self, store: Store, degrees: Degrees | None = None) -> None:
         self.local = store
         self.degrees = degrees
+        self._bounds = {}
 
-    def in_process(self, text: str, job: Job) -> bool:
+    def in_process(self, text: str, job: Job) -> tuple[bool, int | None]:
         """Whether the query's work is bounded before it runs, so the web process can answer
-        it without a time limit: one pattern with a constant, bounded by the row limit
-        (``fast_lane``), or a pattern whose worst case from the build's degree statistics is
-        within ``in_process_rows`` (``work_bound``). A dataset given with the request is
-        applied by the workers."""
+        it without a time limit, and the bound when there is one: one pattern with a
+        constant, bounded by the row limit (``fast_lane``), or a pattern whose worst case
+        from the build's degree statistics is within ``in_process_rows`` (``work_bound``).
+        A dataset given with the request is applied by the workers."""
         if self.local is None or job.default_graph or job.named_graphs:
-            return False
+            return False, None
         if job.max_rows and fast_lane.bounded(text):
-            return True
+            return True, None
         if self.degrees is None or not self.limits.in_process_rows:
-            return False
-        work = work_bound(text, self.degrees)
-        return work is not None and work <= self.limits.in_process_rows
+            return False, None
+        if text not in self._bounds:
+            if len(self._bounds) >= DECISIONS_KEPT:  # clients repeat queries; a flood of new ones just starts afresh
+                self._bounds.clear()
+            self._bounds[text] = work_bound(text, self.degrees)
+        work = self._bounds[text]
+        return (True, work) if work is not None and work <= self.limits.in_process_rows else (False, None)
 
     def check(self, text: str) -> str:
         """The query's form, after every rule that needs no store; raises a KgError subclass."""
         if len(text) > self.limits.max_query_chars:
             raise QueryTooLong(f"the query has {len(text)} characters; the limit is {self.limits.max_query_chars}")
-        if uses_service(text):
+        form, service = _read(text)
+        if service:
             raise ServiceClauseRefused("SERVICE is not allowed: this endpoint does not query other servers")
-        return query_form(text)
+        return form
 
     def answer(
         self,
@@ -104,8 +126,9 @@ class QueryService:
         if format_key not in formats.ALL:
             raise KgError(f"unknown format {format_key}")
         job = Job(text, format_key, self.limits.max_rows if max_rows is None else max_rows, default_graph, named_graphs)
-        if self.local is not None and self.in_process(text, job):
-            return fast_lane.answer_here(self.local, job)
+        here, bound = self.in_process(text, job)
+        if here and self.local is not None:
+            return fast_lane.answer_here(self.local, job, bound)
         with self.share.slot(client, self.limits.timeout):
             return self.pool.run(job)
 

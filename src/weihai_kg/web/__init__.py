@@ -28,7 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_DIR": "queries",
     "SHAPES_DIR": "shapes",  # served at /shapes
     "QUERY_TIMEOUT": 10.0,  # seconds a query may run before its worker is stopped
-    "QUERY_WORKERS": 3,  # worker processes per web worker, at most (started when needed)
+    "QUERY_WORKERS": 2,  # worker processes per web worker, at most (started when needed)
     "QUERY_WORKER_IDLE_SECONDS": 60.0,  # an idle query worker stops after this long (0: never)
     "IN_PROCESS_ROWS": 5000,  # most rows of work (query/work_bound.py) a query may take in the web process, unlimited in time (0: one-pattern queries only)
     "CLIENT_QUEUE": 16,  # queries one client address may have waiting for a worker (0: no limit)
@@ -39,7 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "VENDOR_DIR": "node_modules",  # browser libraries installed by scripts/setup (npm ci)
     "RELOAD_CHECK_SECONDS": 1.0,  # how often a request checks for a new build (0: never)
     "ADMIN_TOKEN": "",  # set to enable POST /admin/reload (Authorization: Bearer TOKEN)
-    "RESULT_CACHE": "named",  # what answers are cached per build: named (queries and pages), all (+ /sparql), off
+    "RESULT_CACHE": "all",  # what answers are cached per build: named (queries and pages), all (+ /sparql), off
     "RESULT_CACHE_BYTES": 64 * 1024 * 1024,  # bound on the cached bodies, per served build
     "REMOTE": "",  # a SPARQL query URL: answer from that server instead of the embedded store
     "REMOTE_DIALECT": "standard",  # that server's engine family (query/dialects.py): standard or virtuoso
