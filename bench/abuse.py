@@ -1,7 +1,7 @@
 """Abuse cases against a real server, each with a well-behaved client on another loopback
 address measuring its latency meanwhile; prints the Markdown table kept in the README.
 
-    .venv/bin/python -m bench.abuse                 # starts its own server (timeout 10 s, 3 query workers)
+    .venv/bin/python -m bench.abuse                 # starts its own server (serve's defaults, 16 threads)
     .venv/bin/python -m bench.abuse --url http://127.0.0.1:8000
 """
 

@@ -185,13 +185,17 @@ class Slot:
     latencies: list[float] = field(default_factory=list)
 
 
-def _client(args: tuple[str, list[Query], float, int, int] | tuple[str, list[Query], float, int, int, str]) -> tuple[int, int, list[float]]:
-    """One client process: ``threads`` keep-alive connections for ``seconds`` (from the
-    source address, when one is given)."""
+def _client(args: tuple[Any, ...]) -> tuple[int, int, list[float]]:
+    """One client process: ``threads`` keep-alive connections for ``seconds``; from the
+    source address when one is given; with ``unique``, each query gets a LIMIT of its own,
+    above any answer's size (the same answer, a text never sent before: a result cache
+    can only miss)."""
+    import dataclasses
     import threading
 
     url, mix, seconds, threads, seed, *rest = args
     source = rest[0] if rest else ""
+    unique = bool(rest[1]) if len(rest) > 1 else False
     lock = threading.Lock()
     totals = [0, 0]
     latencies: list[float] = []
@@ -204,6 +208,8 @@ def _client(args: tuple[str, list[Query], float, int, int] | tuple[str, list[Que
         done = errors = 0
         while time.perf_counter() < deadline:
             query = rng.choice(mix)
+            if unique:
+                query = dataclasses.replace(query, text=f"{query.text} LIMIT {10**8 + (seed * 100 + n) * 10**6 + done}")
             started = time.perf_counter()
             try:
                 status, _ = request(conn, url, query)
@@ -227,9 +233,11 @@ def _client(args: tuple[str, list[Query], float, int, int] | tuple[str, list[Que
     return totals[0], totals[1], latencies
 
 
-def run_slot(pool: Any, url: str, mix: list[Query], seconds: float, concurrency: int, processes: int, seed: int) -> tuple[int, int, list[float]]:
+def run_slot(
+    pool: Any, url: str, mix: list[Query], seconds: float, concurrency: int, processes: int, seed: int, unique: bool = False
+) -> tuple[int, int, list[float]]:
     shares = [concurrency // processes + (1 if i < concurrency % processes else 0) for i in range(processes)]
-    jobs = [(url, mix, seconds, n, seed + i) for i, n in enumerate(shares) if n]
+    jobs = [(url, mix, seconds, n, seed + i, "", unique) for i, n in enumerate(shares) if n]
     total = errors = 0
     latencies: list[float] = []
     for done, failed, lat in pool.map(_client, jobs):
@@ -246,18 +254,21 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def measure(endpoints: dict[str, str], mix: list[Query], concurrency: int, rounds: int, seconds: float, seed: int = 7) -> dict[str, dict[str, float]]:
-    """A B B A rounds; returns per endpoint req/s, p50/p99 (ms), errors and ratio to the first."""
+def measure(
+    endpoints: dict[str, str], mix: list[Query], concurrency: int, rounds: int, seconds: float, seed: int = 7, unique: bool = False
+) -> dict[str, dict[str, float]]:
+    """A B B A rounds; returns per endpoint req/s, p50/p99 (ms), errors and ratio to the first.
+    ``unique``: every request's text differs (see ``_client``), so no answer is asked twice."""
     names = list(endpoints)
     slots = {n: Slot(n) for n in names}
     processes = max(1, min(concurrency, 4))
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         for name in names:  # warm-up, not counted
-            run_slot(pool, endpoints[name], mix, min(1.0, seconds), concurrency, processes, seed)
+            run_slot(pool, endpoints[name], mix, min(1.0, seconds), concurrency, processes, seed, unique)
         for r in range(rounds):
             for name in names + names[::-1]:
                 started = time.perf_counter()
-                done, errors, latencies = run_slot(pool, endpoints[name], mix, seconds, concurrency, processes, seed + r)
+                done, errors, latencies = run_slot(pool, endpoints[name], mix, seconds, concurrency, processes, seed + r, unique)
                 slot = slots[name]
                 slot.seconds += time.perf_counter() - started
                 slot.requests += done

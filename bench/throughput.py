@@ -137,6 +137,7 @@ def main() -> int:
     parser.add_argument("--threads", help="threads per web worker (default: serve's)")
     parser.add_argument("--query-workers", help="query processes per web worker, at most (default: the server's)")
     parser.add_argument("--access-log", default="off", help="weihai-kg's request log (off: like the references, which log no requests)")
+    parser.add_argument("--unique", action="store_true", help="every request a query text never sent before (a result cache only misses)")
     parser.add_argument("--name", help="results file name (default: from the arguments)")
     args = parser.parse_args()
     store, location, dump = prepared(args.triples)
@@ -171,7 +172,7 @@ def main() -> int:
         results = {}
         for c in args.concurrency:
             with peak_memory(pids) as peaks:
-                table = load.measure(endpoints, mix, c, args.rounds, args.seconds)
+                table = load.measure(endpoints, mix, c, args.rounds, args.seconds, unique=args.unique)
             for name in table:
                 table[name]["peak_pss_mib"] = round(peaks[name] / 1024, 1)
             load.print_table(f"mix {args.mix}, {args.triples} triples, concurrency {c}", table)
