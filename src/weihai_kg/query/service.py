@@ -91,11 +91,12 @@ class QueryService:
         if self.local is None or job.default_graph or job.named_graphs:
             return False, None
         if self.degrees is not None and self.limits.in_process_rows:
-            if text not in self._bounds:
+            work = self._bounds.get(text, -1)  # -1: not read yet (a local: another thread may clear the dict)
+            if work == -1:
+                work = work_bound(text, self.degrees)
                 if len(self._bounds) >= DECISIONS_KEPT:  # clients repeat queries; a flood of new ones just starts afresh
                     self._bounds.clear()
-                self._bounds[text] = work_bound(text, self.degrees)
-            work = self._bounds[text]
+                self._bounds[text] = work
             if work is not None and work <= self.limits.in_process_rows:
                 return True, work  # a known bound: the answer is written in one call
         return (True, None) if job.max_rows and fast_lane.bounded(text) else (False, None)
@@ -118,8 +119,8 @@ class QueryService:
         client: str = "",
         max_rows: int | None = None,
     ) -> Answer:
-        """Answer a checked query: in this process when its work is bounded (``in_process``), else in a worker, when the fair share gives ``client`` one. Raises
-        QueryTimeout, ServiceBusy, ResultTooLarge, or TooManyQueries when ``client`` already
+        """Answer a checked query: in this process when its work is bounded (``in_process``),
+        else in a worker, when the fair share gives ``client`` one. Raises QueryTimeout, ServiceBusy, ResultTooLarge, or TooManyQueries when ``client`` already
         has its queue of waiting queries full. ``max_rows`` 0 lifts the row limit, for the
         server's own reads (the time limit still holds)."""
         if format_key not in formats.ALL:
