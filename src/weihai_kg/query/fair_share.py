@@ -102,7 +102,7 @@ class FairShare:
             ticket.ready.set()
 
     def state(self) -> dict[str, tuple[int, int]]:
-        """Each client's (running, waiting) queries, for the status page and tests."""
+        """Each client's (running, waiting) queries: what the tests and a debugger look at."""
         with self._lock:
             clients = set(self._running) | set(self._waiting)
             return {c: (self._running.get(c, 0), len(self._waiting.get(c, ()))) for c in sorted(clients)}
