@@ -61,7 +61,8 @@ class Runner(Protocol):
 class QueryService:
     """Checks, then answers, queries with ``runner``: the worker pool over the embedded store
     (``QueryService.embedded``) or a remote SPARQL server. Every rule applies to both.
-    ``local``, the web process's own read-only store, answers the fast lane's queries."""
+    ``local``, the web process's own read-only store, answers the queries whose work is bounded
+    before they run (``in_process``); the others wait for a worker in the fair share."""
 
     def __init__(self, runner: Runner, limits: Limits, local: Store | None = None, degrees: Degrees | None = None) -> None:
         self.limits = limits
@@ -73,8 +74,8 @@ class QueryService:
 
     @classmethod
     def embedded(cls, store_path: Path, limits: Limits) -> QueryService:
-        """A service whose workers open ``store_path``; give it ``local`` once the store is
-        open here too (``attach_local``): workers are forked first, before the store opens."""
+        """A service whose workers (started when a query needs one) open ``store_path``; give
+        it ``local`` and the build's degrees once the store is open here too (``attach_local``)."""
         return cls(WorkerPool(store_path, limits.workers, limits.timeout, limits.worker_idle), limits)
 
     def attach_local(self, store: Store, degrees: Degrees | None = None) -> None:
