@@ -123,19 +123,24 @@ def test_real_clients_one_alone_not_refused_two_served_alike(built: tuple[Path, 
 
 def test_a_full_queue_is_answered_429_with_retry_after(built: tuple[Path, BuildInfo]) -> None:
     """One worker and room for one waiting query per client: of three slow queries sent at
-    once by one client, one runs, one waits, one is refused; another client is not refused."""
+    once by one client, one runs, one waits, one is refused; another client is not refused.
+    One web worker: the share is kept per web worker, and with two the three queries could
+    land two and one, each with a worker of its own."""
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     env = {"WEIHAI_KG_CLIENT_QUEUE": "1"}
-    with running_server(built[0], "--timeout", "2", "--query-workers", "1", env=env) as base:
+    with running_server(built[0], "--timeout", "2", "--workers", "1", "--query-workers", "1", env=env) as base:
         sessions = [session_from("127.0.0.1") for _ in range(3)]
 
         def ask(i: int) -> requests.Response:
-            time.sleep(0.3 * i)  # in this order: the one that runs, the one that waits, the one refused
+            time.sleep(0.3 * i)  # all three well inside the first one's 2 s
             return sessions[i].post(base + "/sparql", data={"query": slow}, timeout=30)
 
         with ThreadPoolExecutor(max_workers=3) as pool:
             replies = list(pool.map(ask, range(3)))
         other = session_from("127.0.0.2").post(base + "/sparql", data={"query": "ASK { ?s ?p ?o OPTIONAL { ?o ?q ?r } }"}, timeout=30)
-    assert [r.status_code for r in replies] == [503, 503, 429], [r.text for r in replies]
-    assert replies[2].headers["Retry-After"] and "waiting" in replies[2].text
+    # Which of them is refused depends on the order they reach the server, which a loaded
+    # machine may shuffle; that exactly one is refused does not.
+    assert sorted(r.status_code for r in replies) == [429, 503, 503], [r.text for r in replies]
+    refused = next(r for r in replies if r.status_code == 429)
+    assert refused.headers["Retry-After"] and "waiting" in refused.text
     assert other.status_code == 200

@@ -60,8 +60,16 @@ def test_a_dead_worker_fails_fast_and_is_replaced(built: tuple[Path, BuildInfo])
 
 def _tree(pid: int) -> set[int]:
     found = {pid}
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:  # gone meanwhile
+        return found
+    for task in tasks:
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:  # a thread that ended meanwhile
+            continue
+        for child in children:
             found |= _tree(int(child))
     return found
 
@@ -139,6 +147,37 @@ def test_a_stopped_server_exits_at_once_with_its_workers(built: tuple[Path, Buil
             time.sleep(0.05)
         assert not [pid for pid in pids if _alive(pid)]
         assert time.monotonic() - started < 3
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.mark.parametrize("server", ["granian", "gunicorn"])
+def test_a_server_stopped_while_its_workers_start_exits_at_once(built: tuple[Path, BuildInfo], server: str) -> None:
+    """A stop that reaches the web workers while they are still building the app (Ctrl-C
+    just after starting, or a test that stops a server one worker of which has answered) ends
+    them at once, not after the server's 10 s kill timeout: granian forks its workers with the
+    main process's stop handler, which would only set a flag in the worker's copy of it."""
+    import os
+    import signal
+
+    from .server import free_port
+
+    command = [sys.executable, "-m", "weihai_kg", "serve", "--store", str(built[0]), "--port", str(free_port()), "--server", server, "--workers", "2"]
+    env = {**os.environ, "WEIHAI_KG_FAULT": "app-building"}  # each web worker waits 3 s in create_app (faults.py)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while len(_tree(proc.pid)) < 3 and time.monotonic() < deadline:  # the main process and both web workers
+            time.sleep(0.01)
+        assert len(_tree(proc.pid)) >= 3
+        time.sleep(0.5)  # well inside the pause
+        started = time.monotonic()
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+        # gunicorn's workers stop once the app is built (after the 3 s pause): not the 10 s kill timeout
+        assert time.monotonic() - started < 6.5
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

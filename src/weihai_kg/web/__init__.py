@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from weihai_kg import faults
 from weihai_kg.errors import ConfigError
 from weihai_kg.query.named import load_queries
 from weihai_kg.query.service import Limits
@@ -59,6 +60,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """
     # werkzeug would answer "//" and the like with a 308 and an HTML body; a plain 404 is
     # documented. Rules take the setting when added, so the static route is added after it.
+    faults.pause("app-building")
     app = Flask(__name__, static_folder=None)
     app.url_map.merge_slashes = False
     app.static_folder = "static"

@@ -73,10 +73,32 @@ class NoThreadCountWarning(logging.Filter):
         return not record.getMessage().startswith("Configuration allows spawning up to")
 
 
+_GRANIAN: Any = None  # the granian Server of this process; a forked worker holds a copy
+
+
+def granian_app() -> Flask:
+    """What each granian worker loads: the app, built with the stop signals at their default.
+    granian forks its workers from the main process, whose stop handler only sets a flag on
+    the main process's Server; a stop that reached a worker before granian gave it handlers of
+    its own would set that flag on the worker's copy, be lost, and leave the worker running
+    until granian's kill timeout (10 s). At the default, a stop while the app is built ends
+    the worker at once (it has nothing to finish yet); one that came earlier, between the fork
+    and this call, is read from the copy's flag. granian installs its own handlers after."""
+    import signal
+
+    from weihai_kg.web import create_app
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if getattr(_GRANIAN, "interrupt_signal", False):
+        os._exit(0)
+    return create_app()
+
+
 def _granian(host: str, port: int, workers: int, threads: int, overrides: dict[str, Any], access_log: str) -> None:
     """granian parses HTTP in Rust and calls the app from ``threads`` threads per worker
-    process. Each worker builds the app by calling ``create_app()`` with no arguments, which
-    reads ``WEIHAI_KG_*`` variables: the overrides travel that way."""
+    process. Each worker builds the app with ``granian_app()``: ``create_app()`` with no
+    arguments, which reads ``WEIHAI_KG_*`` variables; the overrides travel that way."""
     from granian.constants import Interfaces
     from granian.server import Server
 
@@ -95,8 +117,9 @@ def _granian(host: str, port: int, workers: int, threads: int, overrides: dict[s
             "access": handler,
         },
     }
-    Server(
-        "weihai_kg.web:create_app",
+    global _GRANIAN
+    _GRANIAN = Server(
+        "weihai_kg.web.server:granian_app",
         address=host,
         port=port,
         interface=Interfaces.WSGI,
@@ -109,4 +132,5 @@ def _granian(host: str, port: int, workers: int, threads: int, overrides: dict[s
         log_access_format=ACCESS_FORMAT,
         respawn_failed_workers=True,
         workers_kill_timeout=10,
-    ).serve()
+    )
+    _GRANIAN.serve()
