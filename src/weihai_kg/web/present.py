@@ -10,6 +10,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Triple
 from weihai_kg.namespaces import DCT_SOURCE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, PREFIXES, RDF_TYPE, RDFS_LABEL, compact
 from weihai_kg.read.describe import Statement, describe, label_of
 from weihai_kg.read.search import KIND_ORDER, SearchIndex
+from weihai_kg.read.working_set import EXAMPLES, terms_working_set
 from weihai_kg.store.reading import ReadStore
 from weihai_kg.web.messages import catalogue
 from weihai_kg.web.templating import local_url, render
@@ -146,17 +147,23 @@ class View:
 Example = tuple[NamedNode | BlankNode, NamedNode | BlankNode | Literal | None]
 
 
-def examples_of(store: ReadStore, term: NamedNode, limit: int = 3) -> list[Example]:
-    """A few uses of an ontology term in the data: instances of a class, or (subject, value) of a property."""
-    found: list[Example] = []
-    for quad in store.quads_for_pattern(None, RDF_TYPE, term, DefaultGraph()):
-        if isinstance(quad.subject, NamedNode | BlankNode) and len(found) < limit:
-            found.append((quad.subject, None))
+def examples_of(store: ReadStore, term: NamedNode, limit: int = EXAMPLES) -> list[Example]:
+    """A few uses of an ontology term in the data: instances of a class, or (subject, value) of
+    a property; the first by IRI, so that the page is the same whichever engine stores them."""
+    instances = store.quads_for_pattern(None, RDF_TYPE, term, DefaultGraph())
+    found: list[Example] = [(q.subject, None) for q in instances if isinstance(q.subject, NamedNode | BlankNode)]
     if not found:
-        for quad in store.quads_for_pattern(None, term, None, DefaultGraph()):
-            if isinstance(quad.subject, NamedNode | BlankNode) and not isinstance(quad.object, Triple) and len(found) < limit:
-                found.append((quad.subject, quad.object))
-    return found
+        found = [
+            (q.subject, q.object)
+            for q in store.quads_for_pattern(None, term, None, DefaultGraph())
+            if isinstance(q.subject, NamedNode | BlankNode) and not isinstance(q.object, Triple)
+        ]
+    return sorted(found, key=by_iri)[:limit]
+
+
+def by_iri(use: Example) -> tuple[str, str]:
+    """A use in the order of SPARQL's ORDER BY ?s ?o over IRIs (their text, not ``<…>``)."""
+    return use[0].value, "" if use[1] is None or isinstance(use[1], Triple) else use[1].value
 
 
 def ontology_page(store: ReadStore, lang: str, static_root: str = "/static/") -> str:
@@ -168,9 +175,10 @@ def ontology_page(store: ReadStore, lang: str, static_root: str = "/static/") ->
             if isinstance(q.subject, NamedNode) and q.subject.value.startswith(PREFIXES["wh"])
         }
     )
-    described = [describe(store, NamedNode(t)) for t in terms]
-    examples = {t: examples_of(store, NamedNode(t)) for t in terms}
-    view = View(store, lang)
+    copy = terms_working_set(store, [NamedNode(t) for t in terms])  # a few queries, not hundreds of lookups
+    described = [describe(copy, NamedNode(t)) for t in terms]
+    examples = {t: examples_of(copy, NamedNode(t)) for t in terms}
+    view = View(copy, lang)
     return render("ontology.html", static_root, lang=lang, terms=described, examples=examples, view=view, ontology_iri=ONTOLOGY_IRI)
 
 
