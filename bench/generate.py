@@ -26,7 +26,8 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, serialize
 
-from weihai_kg.sources import ProjectPaths, read_file
+from weihai_kg.project import ProjectPaths
+from weihai_kg.sources import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 

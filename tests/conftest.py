@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Quad, Store
 
-from weihai_kg.sources import ProjectPaths, read_sources
+from weihai_kg.project import ProjectPaths
+from weihai_kg.sources import read_sources
 from weihai_kg.store.build import build
 from weihai_kg.store.layout import BuildInfo, open_store
 

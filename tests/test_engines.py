@@ -14,7 +14,8 @@ from pyoxigraph import DefaultGraph, RdfFormat, serialize
 
 from weihai_kg.errors import ShapesError
 from weihai_kg.namespaces import GRAPH_ONTOLOGY, compact
-from weihai_kg.sources import ProjectPaths, read_file
+from weihai_kg.project import ProjectPaths
+from weihai_kg.sources import read_file
 from weihai_kg.validation.validate import ValidationReport, load_shapes, read_report, validate_quads, validate_sources, validation_store
 
 from . import jena

@@ -13,7 +13,7 @@ import pytest
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
 
 from weihai_kg.namespaces import PREFIXES, compact
-from weihai_kg.sources import ProjectPaths
+from weihai_kg.project import ProjectPaths
 
 from .helpers import cny_from_report, select, square_metres_from_report, squash, year_months_from_report
 

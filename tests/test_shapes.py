@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from weihai_kg.namespaces import GRAPH_ONTOLOGY
-from weihai_kg.sources import ProjectPaths, read_file
+from weihai_kg.project import ProjectPaths
+from weihai_kg.sources import read_file
 from weihai_kg.validation.validate import ENGINES, ValidationReport, load_shapes, validate_quads
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -15,16 +15,16 @@ from pyoxigraph import QueryTriples
 from weihai_kg.errors import ConfigError, KgError, QueryParameterError, ValidationFailed
 from weihai_kg.export.results import serialize, table
 from weihai_kg.formats import EXPORTS, GRAPHS, JSONLD_FRAMES, SOLUTIONS
+from weihai_kg.project import ENV_PROJECT, ProjectPaths, find_project
 from weihai_kg.query.dialects import DIALECTS
 from weihai_kg.query.named import find_query, load_queries, run_named
 from weihai_kg.read.stats import compute_stats
-from weihai_kg.sources import ProjectPaths
 from weihai_kg.store.layout import ENV_STORE, open_store, resolve_store_path
 from weihai_kg.validation.engines import ENGINES
 
 
 def _paths(args: argparse.Namespace) -> ProjectPaths:
-    return ProjectPaths(Path(args.root))
+    return find_project(args.project)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -115,7 +115,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     store_path = resolve_store_path(args.store)
     # Flags override WEIHAI_KG_* variables only when given, so both ways of configuring work.
-    overrides: dict[str, object] = {"STORE": str(store_path), "QUERY_DIR": str(_paths(args).queries_dir), "SHAPES_DIR": str(_paths(args).shapes_dir)}
+    # The project travels to every web worker as $WEIHAI_KG_PROJECT, so they all read the same one.
+    overrides: dict[str, object] = {"STORE": str(store_path), "PROJECT": str(_paths(args).root.resolve())}
     if args.remote:
         from weihai_kg.query.remote import RemoteEndpoints, RemoteRunner
 
@@ -139,6 +140,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         overrides["QUERY_TIMEOUT"] = args.timeout
     if args.query_workers is not None:
         overrides["QUERY_WORKERS"] = args.query_workers
+    if args.release:
+        from weihai_kg.export.release import release_files
+
+        release_files(Path(args.release))  # fail here, clearly, rather than in every worker
+        overrides["RELEASE_DIR"] = str(Path(args.release).resolve())
     serve(args.host, args.port, args.workers, args.threads, overrides, args.access_log, args.server)
     return 0
 
@@ -160,6 +166,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"wrote {len(body)} bytes to {args.out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(body)
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from weihai_kg.export.release import write_release
+
+    opened = open_store(resolve_store_path(args.store))
+    folder = write_release(opened.store, _paths(args), Path(args.out), opened.info.build_id, opened.info.built_at, args.issued, args.base_url, args.force)
+    print(f"wrote the release to {folder} (check it: cd {folder} && sha256sum -c SHA256SUMS)")
     return 0
 
 
@@ -199,7 +214,12 @@ def make_parser() -> argparse.ArgumentParser:
 
     def command(name: str, help_text: str, store: bool = True) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--root", default=".", help="the weihai-kg checkout (default: the working directory)")
+        p.add_argument(
+            "--project",
+            "--root",
+            metavar="DIR",
+            help=f"the project folder: ontology/, data/, shapes/, queries/ (default: ${ENV_PROJECT}, else the one installed with weihai-kg, else .)",
+        )
         if store:
             p.add_argument("--store", help=f"store path (default: ${ENV_STORE}, else build/store)")
         return p
@@ -241,6 +261,7 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="the public base URL to advertise in VoID, the service description and pages (or $WEIHAI_KG_PUBLIC_URL; default: where it listens)",
     )
+    s.add_argument("--release", metavar="DIR", help="a release folder (weihai-kg release) to serve at /release/NAME and list in VoID")
     s.add_argument("--trust-proxy", action="store_true", help="honour X-Forwarded-Proto/-Host/-For of the one proxy in front (or $WEIHAI_KG_TRUST_PROXY=true)")
     s.set_defaults(func=cmd_serve)
     e = command("export", "write the graph for other tools: RDF dumps, JSON-LD, GraphML, GEXF, DOT, Cytoscape")
@@ -254,6 +275,12 @@ def make_parser() -> argparse.ArgumentParser:
     e.add_argument("--lang", default="en", choices=["en", "ko", "zh"], help="language of node and edge labels")
     e.add_argument("--frame", choices=JSONLD_FRAMES, help="JSON-LD: frame entities of one type")
     e.set_defaults(func=cmd_export)
+    r = command("release", "write a versioned release folder: every dump, VoID/DCAT with checksums, ontology, shapes, SHA256SUMS, README")
+    r.add_argument("--out", required=True, metavar="DIR", help="where to write it: DIR/VERSION (the ontology's owl:versionInfo)")
+    r.add_argument("--issued", metavar="YYYY-MM-DD", help="the release's date (dct:issued; default: today, UTC)")
+    r.add_argument("--base-url", metavar="URL", help="where its files will be published (default https://w3id.org/weihai-kg/release/VERSION/)")
+    r.add_argument("--force", action="store_true", help="replace DIR/VERSION if it exists")
+    r.set_defaults(func=cmd_release)
     d = command("docs", "write HTML documentation of the ontology (classes, properties, labels, examples)")
     d.add_argument("--out", default="build/docs", help="folder to write (default build/docs)")
     d.set_defaults(func=cmd_docs)

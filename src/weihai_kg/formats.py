@@ -74,6 +74,9 @@ NETWORKS: dict[str, Format] = {
 }
 # What ``weihai-kg export`` and ``/export/FORMAT`` write: the RDF dumps, then the networks.
 EXPORTS: dict[str, Format] = {k: GRAPHS[k] for k in ("turtle", "ntriples", "rdfxml", "nquads", "trig", "jsonld")} | NETWORKS
+# The whole-dataset dumps: every file of a release (``weihai-kg release``) and every
+# distribution the served VoID lists, in this order.
+DUMPS = ("nquads", "trig", "turtle", "ntriples", "rdfxml", "jsonld", "graphml", "gexf")
 JSONLD_FRAMES = ("project", "plan", "organization")  # jsonld --frame NAME: ontology/frames/NAME.jsonld
 HTML = Format("html", "text/html", "html")
 SVG = Format("svg", "image/svg+xml", "svg")  # the favicon

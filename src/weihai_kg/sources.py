@@ -7,58 +7,26 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 
 from weihai_kg.errors import ConfigError, DataSyntaxError, SourceLocation
 from weihai_kg.namespaces import GRAPH_ONTOLOGY
 
+if TYPE_CHECKING:
+    from weihai_kg.project import ProjectPaths
+
 log = logging.getLogger(__name__)
 
 FORMATS = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG, ".nq": RdfFormat.N_QUADS, ".nt": RdfFormat.N_TRIPLES}
 
 
-@dataclass(frozen=True)
-class ProjectPaths:
-    """Where a weihai-kg checkout keeps its sources; every default is relative to ``root``."""
-
-    root: Path
-
-    @property
-    def ontology_dir(self) -> Path:
-        return self.root / "ontology"
-
-    @property
-    def data_dir(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def shapes_dir(self) -> Path:
-        return self.root / "shapes"
-
-    @property
-    def queries_dir(self) -> Path:
-        return self.root / "queries"
-
-    @property
-    def source_text(self) -> Path:
-        return self.data_dir / "sources" / "hanjung-zine-193.txt"
-
-    def ontology_files(self) -> list[Path]:
-        return rdf_files(self.ontology_dir)
-
-    def data_files(self) -> list[Path]:
-        return rdf_files(self.data_dir)
-
-    def shapes_files(self) -> list[Path]:
-        return rdf_files(self.shapes_dir)
-
-
 def rdf_files(folder: Path) -> list[Path]:
+    """The RDF files of one folder of a project, in name order."""
     if not folder.is_dir():
-        raise ConfigError(f"{folder}: no such directory (is --root the weihai-kg checkout?)")
+        raise ConfigError(f"{folder}: no such directory (is --project, or $WEIHAI_KG_PROJECT, a weihai-kg project folder?)")
     return sorted(p for p in folder.iterdir() if p.suffix in FORMATS and p.is_file())
 
 

@@ -15,10 +15,10 @@ from weihai_kg.errors import QueryParameterError
 from weihai_kg.formats import EXPORTS, GRAPHS, WITH_GRAPHS, write_rdf
 from weihai_kg.formats import JSONLD_FRAMES as FRAMES
 from weihai_kg.namespaces import BASE
+from weihai_kg.project import find_project
 from weihai_kg.store.reading import ReadStore
 
 CONTEXT_URL = f"{BASE}context.jsonld"
-ONTOLOGY_DIR = Path(__file__).resolve().parents[3] / "ontology"  # the checkout's, from src/weihai_kg/export/rdf.py
 RDF_EXPORTS = tuple(k for k in EXPORTS if k in GRAPHS and k != "jsonld")  # the dumps written straight from the store
 
 
@@ -41,10 +41,21 @@ def export_rdf(store: ReadStore, key: str) -> bytes:
     return write_rdf(items, key)
 
 
-@cache
-def context_document(folder: Path = ONTOLOGY_DIR) -> dict[str, Any]:
+def ontology_dir() -> Path:
+    """The ontology folder of this process's project (project.py: --project, $WEIHAI_KG_PROJECT,
+    the wheel's copy, the working directory); ``serve`` passes its project on to every worker
+    in $WEIHAI_KG_PROJECT."""
+    return find_project().ontology_dir
+
+
+def context_document(folder: Path | None = None) -> dict[str, Any]:
     """The published JSON-LD context (``ontology/context.jsonld``)."""
-    loaded: dict[str, Any] = json.loads((folder / "context.jsonld").read_text(encoding="utf-8"))
+    return _read_json((folder or ontology_dir()) / "context.jsonld")
+
+
+@cache
+def _read_json(path: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
 
 
@@ -81,7 +92,7 @@ def export_framed(store: ReadStore, frame_name: str) -> dict[str, Any]:
     """Entities of one type with what they link to embedded (``ontology/frames/NAME.jsonld``)."""
     if frame_name not in FRAMES:
         raise QueryParameterError(f"no frame {frame_name!r}; choose one of {', '.join(FRAMES)}")
-    frame = json.loads((ONTOLOGY_DIR / "frames" / f"{frame_name}.jsonld").read_text(encoding="utf-8"))
+    frame = json.loads((ontology_dir() / "frames" / f"{frame_name}.jsonld").read_text(encoding="utf-8"))  # fresh: pyld may change it
     # Only what the frame names is embedded; every other link stays an IRI, so entities stay shallow.
     options = {"documentLoader": document_loader, "omitGraph": False, "embed": "@never", "omitDefault": True}
     framed: dict[str, Any] = _jsonld().frame(expanded(store), frame, options)

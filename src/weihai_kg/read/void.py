@@ -23,6 +23,25 @@ class Dump:
     body: bytes
 
 
+@dataclass(frozen=True)
+class Release:
+    """What a release adds to the description: its version, the day it was issued, the
+    release before it (a version, or None) and the address its files are published under."""
+
+    version: str
+    issued: str
+    previous: str | None
+    base_url: str
+
+    @property
+    def dataset(self) -> NamedNode:
+        return NamedNode(f"{BASE}dataset/{self.version}")
+
+
+def release_dataset(version: str) -> NamedNode:
+    return Release(version, "", None, "").dataset
+
+
 def _n(ns: str, local: str) -> NamedNode:
     return NamedNode(ns + local)
 
@@ -52,16 +71,25 @@ def _made_by(ds: NamedNode, dct: str) -> list[Triple]:
     return [Triple(ds, _n(dct, "creator"), editors), Triple(ds, _n(dct, "publisher"), editors)]
 
 
-def _version(store: ReadStore, ds: NamedNode) -> list[Triple]:
+def dataset_version(store: ReadStore) -> str | None:
     """The dataset's version is the ontology's: one number for the release (``owl:versionInfo``)."""
     found = [q.object for q in store.quads_for_pattern(NamedNode(ONTOLOGY_IRI), NamedNode(PREFIXES["owl"] + "versionInfo"), None, DefaultGraph())]
-    return [Triple(ds, NamedNode(PREFIXES["owl"] + "versionInfo"), found[0])] if found else []
+    return found[0].value if found and isinstance(found[0], Literal) else None
 
 
-def describe_dataset(store: ReadStore, endpoint: str, dumps: list[Dump], build_id: str, built_at: str = "") -> list[Triple]:
+def _version(store: ReadStore, ds: NamedNode) -> list[Triple]:
+    version = dataset_version(store)
+    return [Triple(ds, NamedNode(PREFIXES["owl"] + "versionInfo"), Literal(version))] if version else []
+
+
+def describe_dataset(
+    store: ReadStore, endpoint: str | None, dumps: list[Dump], build_id: str, built_at: str = "", release: Release | None = None
+) -> list[Triple]:
     """VoID + DCAT triples for the served dataset: what it holds, where, who made it, which
-    version (the ontology's ``owl:versionInfo``) and when this build was made."""
-    ds = NamedNode(f"{BASE}dataset")
+    version (the ontology's ``owl:versionInfo``) and when this build was made. For a release
+    (``weihai-kg release``) the dataset is that version's (``{BASE}dataset/VERSION``), a version
+    of the served one, with its issue date, the release before it and no endpoint."""
+    ds = release.dataset if release else NamedNode(f"{BASE}dataset")
     rdf_type = RDF_TYPE
     dct = PREFIXES["dct"]
     triples = [
@@ -86,7 +114,8 @@ def describe_dataset(store: ReadStore, endpoint: str, dumps: list[Dump], build_i
         *_version(store, ds),
         *([Triple(ds, _n(dct, "modified"), Literal(built_at, datatype=NamedNode(XSD + "dateTime")))] if built_at else []),
         Triple(ds, _n(dct, "conformsTo"), NamedNode(f"{BASE}shapes")),
-        Triple(ds, _n(VOID, "sparqlEndpoint"), NamedNode(endpoint)),
+        *([Triple(ds, _n(VOID, "sparqlEndpoint"), NamedNode(endpoint))] if endpoint else []),
+        *(_release(ds, release, dct) if release else []),
         Triple(ds, _n(VOID, "uriSpace"), Literal(ID)),
         Triple(ds, _n(VOID, "exampleResource"), NamedNode(f"{ID}project/wekoreago-platform")),
         Triple(ds, _n(VOID, "vocabulary"), NamedNode(PREFIXES["wh"])),
@@ -117,13 +146,22 @@ def describe_dataset(store: ReadStore, endpoint: str, dumps: list[Dump], build_i
             Triple(iri, rdf_type, _n(VOID, "Dataset")),
             Triple(iri, _n(VOID, "triples"), _int(n)),
         ]
+    triples += describe_files(ds, dumps)
+    return triples
+
+
+def describe_files(owner: NamedNode, dumps: list[Dump], data_dumps: bool = True) -> list[Triple]:
+    """Each file as a DCAT distribution of ``owner`` (and, of a dataset, a VoID data dump),
+    with its media type, size, SHA-256 checksum and licence."""
+    dct = PREFIXES["dct"]
+    triples: list[Triple] = []
     for dump in dumps:
         dist = NamedNode(dump.url)
         checksum = _stable_blank("checksum", dump.url)
         triples += [
-            Triple(ds, _n(VOID, "dataDump"), dist),
-            Triple(ds, _n(DCAT, "distribution"), dist),
-            Triple(dist, rdf_type, _n(DCAT, "Distribution")),
+            *([Triple(owner, _n(VOID, "dataDump"), dist)] if data_dumps else []),
+            Triple(owner, _n(DCAT, "distribution"), dist),
+            Triple(dist, RDF_TYPE, _n(DCAT, "Distribution")),
             Triple(dist, _n(DCAT, "downloadURL"), dist),
             Triple(dist, _n(DCAT, "mediaType"), NamedNode(MEDIA_TYPES + dump.media_type)),
             Triple(dist, _n(DCAT, "byteSize"), Literal(str(len(dump.body)), datatype=NamedNode(XSD + "nonNegativeInteger"))),
@@ -132,6 +170,19 @@ def describe_dataset(store: ReadStore, endpoint: str, dumps: list[Dump], build_i
             Triple(checksum, _n(SPDX, "checksumValue"), Literal(hashlib.sha256(dump.body).hexdigest(), datatype=NamedNode(XSD + "hexBinary"))),
             Triple(dist, _n(dct, "license"), LICENSE),
         ]
+    return triples
+
+
+def _release(ds: NamedNode, release: Release, dct: str) -> list[Triple]:
+    triples = [
+        Triple(ds, _n(dct, "isVersionOf"), NamedNode(f"{BASE}dataset")),
+        Triple(ds, _n(DCAT, "version"), Literal(release.version)),
+        Triple(ds, _n(dct, "issued"), Literal(release.issued, datatype=NamedNode(XSD + "date"))),
+        Triple(ds, _n(dct, "conformsTo"), NamedNode(f"{BASE}shapes/{release.version}")),
+        Triple(ds, _n(dct, "conformsTo"), NamedNode(f"{ONTOLOGY_IRI}/{release.version}")),
+    ]
+    if release.previous:
+        triples.append(Triple(ds, _n(DCAT, "previousVersion"), release_dataset(release.previous)))
     return triples
 
 

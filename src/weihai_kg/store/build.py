@@ -11,7 +11,8 @@ import rdflib
 from pyoxigraph import Store
 
 from weihai_kg import faults
-from weihai_kg.sources import ProjectPaths, load_with_union, source_digest, source_files
+from weihai_kg.project import ProjectPaths
+from weihai_kg.sources import load_with_union, source_digest, source_files
 from weihai_kg.store.layout import BuildInfo, write_store
 from weihai_kg.validation.validate import data_files_for_locating, load_shapes, require_conformance, validate_loaded
 

@@ -32,7 +32,8 @@ from weihai_kg.namespaces import (
     WH_VALUE_STATED_IN,
     compact,
 )
-from weihai_kg.sources import ProjectPaths, load_with_union, read_file, source_files
+from weihai_kg.project import ProjectPaths
+from weihai_kg.sources import load_with_union, read_file, source_files
 from weihai_kg.validation.compiled import Found, compile_shapes, run_checks
 from weihai_kg.validation.engines import ENGINES
 from weihai_kg.validation.locate import Locator

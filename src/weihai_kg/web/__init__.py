@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from weihai_kg import faults
 from weihai_kg.errors import ConfigError
+from weihai_kg.project import find_project
 from weihai_kg.query.named import load_queries
 from weihai_kg.query.service import Limits
 from weihai_kg.store.layout import DEFAULT_STORE, ENV_STORE
@@ -26,8 +27,11 @@ from weihai_kg.web.routes import admin, api, dataset, exports, home, pages, repo
 
 DEFAULTS: dict[str, Any] = {
     "STORE": os.environ.get(ENV_STORE, str(DEFAULT_STORE)),
-    "QUERY_DIR": "queries",
-    "SHAPES_DIR": "shapes",  # served at /shapes
+    # The project folder (project.py): --project, $WEIHAI_KG_PROJECT, the wheel's copy, else the
+    # working directory. The four paths below default to its folders when left empty.
+    "PROJECT": "",
+    "QUERY_DIR": "",  # the named queries
+    "SHAPES_DIR": "",  # served at /shapes
     "QUERY_TIMEOUT": 10.0,  # seconds a query may run before its worker is stopped
     "QUERY_WORKERS": 2,  # worker processes per web worker, at most (started when needed)
     "QUERY_WORKER_IDLE_SECONDS": 60.0,  # an idle query worker stops after this long (0: never)
@@ -36,8 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_QUERY_CHARS": 20_000,
     "MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer
     "MAX_CONTENT_LENGTH": 1_000_000,  # request body bytes (Flask's own limit: 413)
-    "REPORT_TEXT": "data/sources/hanjung-zine-193.txt",  # the report's text, shown at /read (loci count lines in it)
-    "VENDOR_DIR": "node_modules",  # browser libraries installed by scripts/setup (npm ci)
+    "REPORT_TEXT": "",  # the report's text, shown at /read (loci count lines in it)
+    "RELEASE_DIR": "",  # a release folder (weihai-kg release) whose files are served at /release/NAME and listed in VoID
+    "VENDOR_DIR": "",  # browser libraries: the project's node_modules (scripts/setup: npm ci; a wheel carries them)
     "RELOAD_CHECK_SECONDS": 1.0,  # how often a request checks for a new build (0: never)
     "ADMIN_TOKEN": "",  # set to enable POST /admin/reload (Authorization: Bearer TOKEN)
     "RESULT_CACHE": "all",  # what answers are cached per build: named (queries and pages), all (+ /sparql), off
@@ -68,6 +73,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("WEIHAI_KG")
     app.config.update(overrides or {})
+    project = find_project(app.config["PROJECT"] or None)
+    folders = {"QUERY_DIR": project.queries_dir, "SHAPES_DIR": project.shapes_dir, "REPORT_TEXT": project.source_text, "VENDOR_DIR": project.vendor_dir}
+    for key, path in folders.items():
+        app.config[key] = app.config[key] or str(path)
+    if app.config["RELEASE_DIR"]:  # a folder that is not a whole release fails here, not at the first VoID request
+        from weihai_kg.export.release import release_files
+
+        release_files(Path(app.config["RELEASE_DIR"]))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     store_path = Path(app.config["STORE"])
     limits = Limits(

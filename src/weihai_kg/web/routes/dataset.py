@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, send_from_directory
 from pyoxigraph import DefaultGraph, NamedNode
 
 from weihai_kg import formats
@@ -33,14 +33,23 @@ def _dump(key: str) -> bytes:
 
 
 def dumps() -> list[Dump]:
-    """The whole-dataset dumps: N-Quads and TriG with every named graph (``/store``), and the
-    union graph in Turtle, N-Triples, RDF/XML and JSON-LD (``/export/FORMAT``)."""
+    """The whole-dataset dumps of ``formats.DUMPS``, as a release holds them: N-Quads and TriG
+    with every named graph (``/store``), the union graph in Turtle, N-Triples, RDF/XML and
+    JSON-LD, and the network in GraphML and GEXF (``/export/FORMAT``). Served with a release
+    folder (``serve --release``), they are that release's files (``/release/NAME``)."""
+    from weihai_kg.export.release import release_files
     from weihai_kg.web.routes.exports import whole
 
     root = state.public_root()
-    found = [Dump(f"{root}/store?format={f.key}", f.media_type, _dump(f.key)) for f in DATASET_FORMATS]
-    found += [Dump(f"{root}/export/{k}", formats.EXPORTS[k].media_type, whole(k)) for k in ("turtle", "ntriples", "rdfxml", "jsonld")]
-    return found
+    folder = current_app.config["RELEASE_DIR"]
+    if folder:
+        return [Dump(f"{root}/release/{f.name}", f.media_type, f.path.read_bytes()) for f in release_files(Path(folder))]
+    return [
+        Dump(f"{root}/store?format={k}", formats.EXPORTS[k].media_type, _dump(k))
+        if k in formats.WITH_GRAPHS
+        else Dump(f"{root}/export/{k}", formats.EXPORTS[k].media_type, whole(k))
+        for k in formats.DUMPS
+    ]
 
 
 STORE_METHODS = "GET, HEAD, OPTIONS"
@@ -82,6 +91,28 @@ def void() -> Response:
         return formats.write_rdf(triples, fmt.key, VOID_PREFIXES)
 
     return Response(state.memo(("void", root, fmt.key), compute), mimetype=fmt.media_type, headers={"Vary": "Accept"})
+
+
+@bp.get("/release/<name>")
+def release_file(name: str) -> Response:
+    """A file of the release folder the server was given (``serve --release DIR``), as it
+    is on disk: the dumps VoID lists, and the release's own VoID, ontology, shapes, README
+    and SHA256SUMS."""
+    from weihai_kg.export.release import SUMS
+
+    folder = current_app.config["RELEASE_DIR"]
+    if not folder:
+        raise UnknownResource("this server was started without a release folder (serve --release DIR)")
+    listed = {line.partition("  ")[2] for line in (Path(folder) / SUMS).read_text(encoding="utf-8").splitlines()} | {SUMS}
+    if name not in listed:
+        raise UnknownResource(f"the release has no file {name!r}")
+    return send_from_directory(Path(folder).resolve(), name, mimetype=_release_type(name), max_age=86400)
+
+
+def _release_type(name: str) -> str:
+    extension = name.rsplit(".", 1)[-1]
+    found = [f.media_type for f in formats.EXPORTS.values() if f.extension == extension]
+    return found[0] if found else "text/markdown; charset=utf-8" if extension == "md" else "text/plain; charset=utf-8"
 
 
 @bp.get("/shapes")

@@ -1,5 +1,5 @@
 """Pictures for people: the interactive network view (cytoscape.js, installed from npm and
-served from node_modules), the timeline of project periods and the bar chart of investments
+served from the project's node_modules), the timeline of project periods and the bar chart of investments
 (SVG drawn on the server)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, request, send_file
 from weihai_kg import formats
 from weihai_kg.errors import NotFound
 from weihai_kg.namespaces import BASE, PREFIXES, WH, compact
+from weihai_kg.project import VENDOR
 from weihai_kg.read.charts import Span, investments, project_periods
 from weihai_kg.web import state
 from weihai_kg.web.html import html_page
@@ -18,21 +19,11 @@ from weihai_kg.web.i18n import ui_language
 from weihai_kg.web.present import kind_label
 
 bp = Blueprint("views", __name__)
-VENDOR = {
-    "cytoscape.min.js": Path("cytoscape") / "dist" / "cytoscape.min.js",
-    # fCoSE, the layout that keeps clusters apart, and the two libraries it is built on
-    "layout-base.js": Path("layout-base") / "layout-base.js",
-    "cose-base.js": Path("cose-base") / "cose-base.js",
-    "cytoscape-fcose.js": Path("cytoscape-fcose") / "cytoscape-fcose.js",
-    # the query page's SPARQL editor (CodeMirror with a SPARQL mode, completion, bracket matching)
-    "yasqe.min.js": Path("@zazuko") / "yasqe" / "build" / "yasqe.min.js",
-    "yasqe.min.css": Path("@zazuko") / "yasqe" / "build" / "yasqe.min.css",
-}
 
 
 @bp.get("/vendor/<name>")
 def vendor(name: str) -> Response:
-    """Only the listed files of node_modules are served."""
+    """Only the listed files of node_modules (weihai_kg/vendor.json) are served."""
     if name not in VENDOR:
         raise NotFound(f"no browser library {name!r} is served")
     path = Path(current_app.config["VENDOR_DIR"]).resolve() / VENDOR[name]
