@@ -33,7 +33,8 @@ RDFLIB_FORMATS = {
     "application/rdf+xml": "xml",
     "application/ld+json": "json-ld",
 }
-EXTENSIONS = {f.media_type: f.extension for f in formats.GRAPHS.values()}
+NETWORKS = {formats.EXPORTS[k].media_type: k for k in ("graphml", "gexf")}  # read by networkx
+EXTENSIONS = {formats.EXPORTS[k].media_type: formats.EXPORTS[k].extension for k in formats.DUMPS}
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,7 @@ def expected(store: Store, media_type: str) -> int:
 
 
 def test_void_lists_every_dump_format(served: list[tuple[str, str, Path, rdflib.Graph]]) -> None:
-    assert {media_type for _, media_type, _, _ in served} == set(RDFLIB_FORMATS)
+    assert {media_type for _, media_type, _, _ in served} == set(RDFLIB_FORMATS) | set(NETWORKS)
 
 
 def test_sizes_and_checksums_match_void(served: list[tuple[str, str, Path, rdflib.Graph]]) -> None:
@@ -74,10 +75,27 @@ def test_sizes_and_checksums_match_void(served: list[tuple[str, str, Path, rdfli
 
 def test_every_dump_loads_in_rdflib(served: list[tuple[str, str, Path, rdflib.Graph]], store: Store) -> None:
     for url, media_type, saved, _ in served:
+        if media_type in NETWORKS:
+            continue
         loaded = rdflib.Dataset() if media_type in ("application/n-quads", "application/trig") else rdflib.Graph()
         loaded.parse(saved, format=RDFLIB_FORMATS[media_type])
         count = sum(len(g) for g in loaded.graphs()) if isinstance(loaded, rdflib.Dataset) else len(loaded)
         assert count == expected(store, media_type), url
+
+
+def test_the_network_dumps_load_in_networkx(served: list[tuple[str, str, Path, rdflib.Graph]], store: Store) -> None:
+    """GraphML and GEXF read by networkx, the library graph tools in Python read them with:
+    a node for every entity of the project's namespace that the network shows, and edges."""
+    import networkx
+
+    readers = {"graphml": networkx.read_graphml, "gexf": networkx.read_gexf}
+    loaded = {NETWORKS[t]: readers[NETWORKS[t]](saved) for _, t, saved, _ in served if t in NETWORKS}
+    assert set(loaded) == {"graphml", "gexf"}
+    assert loaded["graphml"].number_of_nodes() == loaded["gexf"].number_of_nodes() > 100
+    assert loaded["graphml"].number_of_edges() == loaded["gexf"].number_of_edges() > 100
+    project = "https://w3id.org/weihai-kg/id/project/wekoreago-platform"
+    assert project in loaded["graphml"] and project in loaded["gexf"]
+    assert loaded["graphml"].nodes[project]["label"] == loaded["gexf"].nodes[project]["label"]
 
 
 def no_fetching(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:

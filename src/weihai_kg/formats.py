@@ -86,6 +86,7 @@ XLSX = Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheet
 JAVASCRIPT = Format("js", JS_TYPE, "js")
 CSS = Format("css", "text/css", "css")  # the SPARQL editor's stylesheet
 PLAIN = Format("text", PLAIN_TYPE, "txt")
+MARKDOWN = Format("markdown", "text/markdown", "md")  # a release's README
 # The bodies a SPARQL 1.1 Protocol request may carry.
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"

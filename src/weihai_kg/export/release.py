@@ -165,7 +165,7 @@ def write_release(
         triples += describe_files(NamedNode(f"{SHAPES_IRI}/{version}"), parts[1:], data_dumps=False)
         put(void_name(version), turtle, formats.write_rdf(triples, "turtle", VOID_PREFIXES))
         (work / "README.md").write_text(_readme(version, issued, when, previous, changes, written, base_url), encoding="utf-8")
-        written.append(ReleaseFile("README.md", "text/markdown", work / "README.md"))
+        written.append(ReleaseFile("README.md", formats.MARKDOWN.media_type, work / "README.md"))
         sums = "".join(f"{hashlib.sha256(f.path.read_bytes()).hexdigest()}  {f.name}\n" for f in sorted(written, key=lambda f: f.name))
         (work / SUMS).write_text(sums, encoding="utf-8")
         work.chmod(0o755)

@@ -54,6 +54,15 @@ def terms_working_set(store: ReadStore, terms: Sequence[NamedNode]) -> Store:
     return copy
 
 
+def dataset_copy(store: ReadStore) -> Store:
+    """Every quad of ``store`` (named graphs and default graph) in memory, fetched at once: what
+    a whole-graph export reads of a remote engine, where its many lookups (a network's labels
+    and classes) would each be a round trip (GraphML over Virtuoso took 15 s, from the copy 0.1 s)."""
+    copy = Store()
+    copy.extend(store.quads_for_pattern(None, None, None, None))
+    return copy
+
+
 def _batched(store: ReadStore, parts: Sequence[str], query: Callable[[list[str]], str]) -> Iterator[QuerySolution]:
     """The rows of ``query`` over ``parts``, asked in as few queries as ``BATCH_CHARS`` allows."""
     batch: list[str] = []

@@ -4,13 +4,16 @@ back when the request ends (see ``store.serving.Serving``), and that build's one
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from functools import cache
 
 from flask import Response, current_app, g, request
+from pyoxigraph import Store
 
 from weihai_kg.query.cache import Cached
 from weihai_kg.query.named import NamedQuery
 from weihai_kg.query.service import QueryService, ServiceReader
 from weihai_kg.store.layout import BuildInfo
+from weihai_kg.store.reading import ReadStore
 from weihai_kg.store.serving import Serving, Snapshot
 
 
@@ -43,6 +46,19 @@ def info() -> BuildInfo:
 def store() -> ServiceReader:
     """The served store as views read it: their SPARQL goes through the query service."""
     return snapshot().reader
+
+
+def whole_source() -> Callable[[], ReadStore]:
+    """What whole-graph exports read: the served store when it is embedded; over a remote
+    engine, a copy of its dataset fetched in one query when first needed and shared by the
+    caller's exports (not kept: the copy is as large as the dataset). Always the same source
+    for a build, so an export written again after the cache let it go is the same bytes."""
+    taken = snapshot()
+    if isinstance(taken.store, Store):
+        return lambda: taken.reader
+    from weihai_kg.read.working_set import dataset_copy
+
+    return cache(lambda: dataset_copy(taken.reader))
 
 
 def service() -> QueryService:

@@ -4,6 +4,7 @@ written once per served build, so their size and checksum in VoID match what ``/
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, send_from_directory
@@ -15,6 +16,7 @@ from weihai_kg.export.rdf import dataset_quads
 from weihai_kg.namespaces import VOID_PREFIXES, to_iri
 from weihai_kg.read.void import Dump, describe_dataset
 from weihai_kg.sources import rdf_files, read_file
+from weihai_kg.store.reading import ReadStore
 from weihai_kg.web import state
 from weihai_kg.web.negotiation import accept_of, format_asked, negotiate
 
@@ -27,9 +29,9 @@ def _choose(offered: list[formats.Format], what: str) -> formats.Format:
     return negotiate(offered, accept_of(request.headers), format_asked(request.args.items(multi=True)), what=what)
 
 
-def _dump(key: str) -> bytes:
+def _dump(key: str, source: Callable[[], ReadStore] | None = None) -> bytes:
     """The whole dataset in ``key``, written once per served build."""
-    return state.memo(("dump", key), lambda: formats.write_rdf(dataset_quads(state.store()), key))
+    return state.memo(("dump", key), lambda: formats.write_rdf(dataset_quads((source or state.whole_source())()), key))
 
 
 def dumps() -> list[Dump]:
@@ -42,12 +44,13 @@ def dumps() -> list[Dump]:
 
     root = state.public_root()
     folder = current_app.config["RELEASE_DIR"]
+    source = state.whole_source()
     if folder:
         return [Dump(f"{root}/release/{f.name}", f.media_type, f.path.read_bytes()) for f in release_files(Path(folder))]
     return [
-        Dump(f"{root}/store?format={k}", formats.EXPORTS[k].media_type, _dump(k))
+        Dump(f"{root}/store?format={k}", formats.EXPORTS[k].media_type, _dump(k, source))
         if k in formats.WITH_GRAPHS
-        else Dump(f"{root}/export/{k}", formats.EXPORTS[k].media_type, whole(k))
+        else Dump(f"{root}/export/{k}", formats.EXPORTS[k].media_type, whole(k, source=source))
         for k in formats.DUMPS
     ]
 
@@ -111,8 +114,8 @@ def release_file(name: str) -> Response:
 
 def _release_type(name: str) -> str:
     extension = name.rsplit(".", 1)[-1]
-    found = [f.media_type for f in formats.EXPORTS.values() if f.extension == extension]
-    return found[0] if found else "text/markdown; charset=utf-8" if extension == "md" else "text/plain; charset=utf-8"
+    found = [f for f in (*formats.EXPORTS.values(), formats.MARKDOWN) if f.extension == extension]
+    return formats.content_type(found[0] if found else formats.PLAIN)
 
 
 @bp.get("/shapes")

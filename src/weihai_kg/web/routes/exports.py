@@ -3,22 +3,26 @@ HTTP, and the published JSON-LD context at ``/context.jsonld``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, jsonify, request
 from pyoxigraph import Triple
 
 from weihai_kg import formats
 from weihai_kg.errors import QueryParameterError, UnknownQuery
+from weihai_kg.store.reading import ReadStore
 from weihai_kg.web import state
 
 bp = Blueprint("exports", __name__)
 
 
-def whole(fmt: str, frame: str | None = None, lang: str = "en") -> bytes:
-    """Exports of the whole graph, written once per served build (networks once per label language)."""
+def whole(fmt: str, frame: str | None = None, lang: str = "en", source: Callable[[], ReadStore] | None = None) -> bytes:
+    """Exports of the whole graph, written once per served build (networks once per label
+    language), from ``source`` (``state.whole_source()``, which callers writing several share)."""
     from weihai_kg.export import render as export_render  # pyld, rdflib and networkx load with the first export, not at start-up
 
     key = ("export", fmt, frame, lang if fmt in formats.NETWORKS else "")
-    return state.memo(key, lambda: export_render.render(state.store(), fmt, frame=frame, lang=lang))
+    return state.memo(key, lambda: export_render.render((source or state.whole_source())(), fmt, frame=frame, lang=lang))
 
 
 @bp.get("/context.jsonld")
