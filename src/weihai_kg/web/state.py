@@ -52,7 +52,9 @@ def whole_source() -> Callable[[], ReadStore]:
     """What whole-graph exports read: the served store when it is embedded; over a remote
     engine, a copy of its dataset fetched in one query when first needed and shared by the
     caller's exports (not kept: the copy is as large as the dataset). Always the same source
-    for a build, so an export written again after the cache let it go is the same bytes."""
+    for a build, so an export written again after the cache let it go is the same bytes. The
+    copy is an Oxigraph store, which keeps values in canonical form: Virtuoso's ``"1"`` for a
+    boolean reads back as ``"true"``, as the report's data has it."""
     taken = snapshot()
     if isinstance(taken.store, Store):
         return lambda: taken.reader

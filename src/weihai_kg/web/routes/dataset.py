@@ -4,7 +4,6 @@ written once per served build, so their size and checksum in VoID match what ``/
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, send_from_directory
@@ -16,7 +15,6 @@ from weihai_kg.export.rdf import dataset_quads
 from weihai_kg.namespaces import VOID_PREFIXES, to_iri
 from weihai_kg.read.void import Dump, describe_dataset
 from weihai_kg.sources import rdf_files, read_file
-from weihai_kg.store.reading import ReadStore
 from weihai_kg.web import state
 from weihai_kg.web.negotiation import accept_of, format_asked, negotiate
 
@@ -29,9 +27,10 @@ def _choose(offered: list[formats.Format], what: str) -> formats.Format:
     return negotiate(offered, accept_of(request.headers), format_asked(request.args.items(multi=True)), what=what)
 
 
-def _dump(key: str, source: Callable[[], ReadStore] | None = None) -> bytes:
-    """The whole dataset in ``key``, written once per served build."""
-    return state.memo(("dump", key), lambda: formats.write_rdf(dataset_quads((source or state.whole_source())()), key))
+def _dump(key: str) -> bytes:
+    """The whole dataset in ``key``, written once per served build: the quads as the store
+    gives them, in one query (so over Virtuoso its own spelling of a boolean, ``"1"``)."""
+    return state.memo(("dump", key), lambda: formats.write_rdf(dataset_quads(state.store()), key))
 
 
 def dumps() -> list[Dump]:
@@ -48,7 +47,7 @@ def dumps() -> list[Dump]:
     if folder:
         return [Dump(f"{root}/release/{f.name}", f.media_type, f.path.read_bytes()) for f in release_files(Path(folder))]
     return [
-        Dump(f"{root}/store?format={k}", formats.EXPORTS[k].media_type, _dump(k, source))
+        Dump(f"{root}/store?format={k}", formats.EXPORTS[k].media_type, _dump(k))
         if k in formats.WITH_GRAPHS
         else Dump(f"{root}/export/{k}", formats.EXPORTS[k].media_type, whole(k, source=source))
         for k in formats.DUMPS
