@@ -35,12 +35,16 @@ def running_server(store: Path | None, *args: str, env: dict[str, str] | None = 
 
 
 @contextmanager
-def running_process(command: list[str], ready_url: str, timeout: float = 600, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    """A server ``command`` in its own session, run from the checkout, until ``ready_url``
-    answers (below 500); always stopped, with its children."""
+def running_process(
+    command: list[str], ready_url: str, timeout: float = 600, env: dict[str, str] | None = None, cwd: Path = ROOT, inherit: bool = True
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server ``command`` in its own session, run from ``cwd`` (the checkout), until
+    ``ready_url`` answers (below 500); always stopped, with its children. Its environment is
+    this one with ``env`` over it, or (``inherit=False``) ``env`` alone."""
     # The server's log goes to a file: an unread pipe would fill and stall the server.
     log = tempfile.TemporaryFile()  # noqa: SIM115  closed in the finally below
-    proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    environment = {**(os.environ if inherit else {}), **(env or {})}
+    proc = subprocess.Popen(command, cwd=cwd, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + timeout
         while True:
