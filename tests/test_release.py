@@ -110,6 +110,14 @@ def test_a_served_release_is_listed_in_void_and_served_as_files(release: Path, s
     assert requests.get(served + "/release/weihai-kg-9.9.9.nq", timeout=10).status_code == 404
 
 
+def test_the_release_folder_can_come_from_the_environment(built: tuple[Path, BuildInfo], release: Path) -> None:
+    with running_server(built[0], env={"WEIHAI_KG_RELEASE_DIR": str(release)}) as base:
+        void = rdflib.Graph().parse(data=requests.get(base + "/.well-known/void", headers={"Accept": "text/turtle"}, timeout=30).text, format="turtle")
+        listed = {str(d) for d in void.objects(rdflib.URIRef("https://w3id.org/weihai-kg/dataset"), rdflib.URIRef("http://rdfs.org/ns/void#dataDump"))}
+        assert f"{base}/release/{dump_path(release, 'nq').name}" in listed
+        assert requests.get(f"{base}/release/{dump_path(release, 'ttl').name}", timeout=30).content == dump_path(release, "ttl").read_bytes()
+
+
 def test_a_release_is_not_rewritten_in_place(built: tuple[Path, BuildInfo], release: Path) -> None:
     done = weihai_kg("release", "--store", str(built[0]), "--out", str(release.parent))
     assert done.returncode != 0 and "exists" in done.stderr and "--force" in done.stderr
