@@ -70,14 +70,20 @@ class ProjectPaths:
         return rdf_files(self.shapes_dir)
 
 
-def bundled_root() -> Path | None:
-    """The project a wheel installed beside the code, or None (a checkout has none)."""
-    folder = resources.files("weihai_kg").joinpath(BUNDLED)
+def package_folder(package: str, name: str) -> Path | None:
+    """A folder of package data (read through importlib.resources, wherever the package is
+    installed), or None when the package has none."""
+    folder = resources.files(package).joinpath(name)
     if not folder.is_dir():
         return None
     if not isinstance(folder, Path):  # a zipped install: the files have no path to serve from
         raise ConfigError("weihai-kg is installed zipped; install it unpacked (pip does) or pass --project DIR")
     return folder
+
+
+def bundled_root() -> Path | None:
+    """The project a wheel installed beside the code, or None (a checkout has none)."""
+    return package_folder("weihai_kg", BUNDLED)
 
 
 def _from_environment() -> str | None:

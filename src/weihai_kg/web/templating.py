@@ -10,11 +10,21 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from weihai_kg.errors import ConfigError
 from weihai_kg.namespaces import BASE
+from weihai_kg.project import package_folder
 from weihai_kg.web.messages import LANGUAGES, NAMES, translator
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-STATIC = Path(__file__).resolve().parent / "static"
+
+def _package_data(name: str) -> Path:
+    found = package_folder("weihai_kg.web", name)
+    if found is None:
+        raise ConfigError(f"weihai-kg is installed without its {name}/ folder (package data of weihai_kg.web)")
+    return found
+
+
+TEMPLATES = _package_data("templates")
+STATIC = _package_data("static")
 
 
 def local_url(iri: str) -> str:
