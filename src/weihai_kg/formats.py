@@ -78,6 +78,8 @@ EXPORTS: dict[str, Format] = {k: GRAPHS[k] for k in ("turtle", "ntriples", "rdfx
 # distribution the served VoID lists, in this order.
 DUMPS = ("nquads", "trig", "turtle", "ntriples", "rdfxml", "jsonld", "graphml", "gexf")
 JSONLD_FRAMES = ("project", "plan", "organization")  # jsonld --frame NAME: ontology/frames/NAME.jsonld
+# The files a project folder's RDF is written in, by file suffix (project.rdf_files, sources.read_file).
+SOURCE_FILES = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG, ".nq": RdfFormat.N_QUADS, ".nt": RdfFormat.N_TRIPLES}
 HTML = Format("html", "text/html", "html")
 SVG = Format("svg", "image/svg+xml", "svg")  # the favicon
 JSON = Format("json", JSON_TYPE, "json")  # plain JSON: search hits, the list of named queries

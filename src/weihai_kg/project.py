@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from weihai_kg.errors import ConfigError
-from weihai_kg.sources import rdf_files
+from weihai_kg.formats import SOURCE_FILES
 
 ENV_PROJECT = "WEIHAI_KG_PROJECT"
 BUNDLED = "bundle"  # the folder of package data a wheel carries (setup.py writes it)
@@ -68,6 +68,13 @@ class ProjectPaths:
 
     def shapes_files(self) -> list[Path]:
         return rdf_files(self.shapes_dir)
+
+
+def rdf_files(folder: Path) -> list[Path]:
+    """The RDF files of one folder of a project, in name order."""
+    if not folder.is_dir():
+        raise ConfigError(f"{folder}: no such directory (is --project, or ${ENV_PROJECT}, a weihai-kg project folder?)")
+    return sorted(p for p in folder.iterdir() if p.suffix in SOURCE_FILES and p.is_file())
 
 
 def package_folder(package: str, name: str) -> Path | None:

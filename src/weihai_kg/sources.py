@@ -8,26 +8,15 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Store, parse
 
 from weihai_kg.errors import ConfigError, DataSyntaxError, SourceLocation
+from weihai_kg.formats import SOURCE_FILES
 from weihai_kg.namespaces import GRAPH_ONTOLOGY
-
-if TYPE_CHECKING:
-    from weihai_kg.project import ProjectPaths
+from weihai_kg.project import ProjectPaths
 
 log = logging.getLogger(__name__)
-
-FORMATS = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG, ".nq": RdfFormat.N_QUADS, ".nt": RdfFormat.N_TRIPLES}
-
-
-def rdf_files(folder: Path) -> list[Path]:
-    """The RDF files of one folder of a project, in name order."""
-    if not folder.is_dir():
-        raise ConfigError(f"{folder}: no such directory (is --project, or $WEIHAI_KG_PROJECT, a weihai-kg project folder?)")
-    return sorted(p for p in folder.iterdir() if p.suffix in FORMATS and p.is_file())
 
 
 def read_file(path: Path, graph: NamedNode | None = None) -> list[Quad]:
@@ -36,7 +25,7 @@ def read_file(path: Path, graph: NamedNode | None = None) -> list[Quad]:
     Raises DataSyntaxError naming file, line and column, or ConfigError if unreadable.
     """
     try:
-        quads = list(parse(path=str(path), format=FORMATS[path.suffix]))
+        quads = list(parse(path=str(path), format=SOURCE_FILES[path.suffix]))
     except SyntaxError as e:
         raise DataSyntaxError(SourceLocation(path, e.lineno, e.offset), _first_line(e.msg)) from e
     except OSError as e:
@@ -82,7 +71,7 @@ def load_with_union(store: Store, files: Iterable[tuple[Path, NamedNode | None]]
     def stream() -> Iterator[Quad]:
         for path, graph in files:
             try:
-                for q in parse(path=str(path), format=FORMATS[path.suffix]):
+                for q in parse(path=str(path), format=SOURCE_FILES[path.suffix]):
                     if graph is not None and q.graph_name == default:
                         q = Quad(q.subject, q.predicate, q.object, graph)
                     counts[q.graph_name] += 1

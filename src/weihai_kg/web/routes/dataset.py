@@ -13,8 +13,9 @@ from weihai_kg import formats
 from weihai_kg.errors import BadRequest, MethodNotAllowed, UnknownResource
 from weihai_kg.export.rdf import dataset_quads
 from weihai_kg.namespaces import VOID_PREFIXES, to_iri
+from weihai_kg.project import rdf_files
 from weihai_kg.read.void import Dump, describe_dataset
-from weihai_kg.sources import rdf_files, read_file
+from weihai_kg.sources import read_file
 from weihai_kg.web import state
 from weihai_kg.web.negotiation import accept_of, format_asked, negotiate
 
