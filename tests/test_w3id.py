@@ -6,6 +6,8 @@ media type, as a client following the redirect sees it."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import requests
 
 from weihai_kg.store.layout import BuildInfo
 
+from .releases import VERSION
 from .server import ROOT, free_port, running_process, running_server
 
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
@@ -40,8 +43,12 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,imag
 
 
 @pytest.fixture(scope="module")
-def kg(built: tuple[Path, BuildInfo]) -> Iterator[str]:
-    with running_server(built[0]) as url:
+def kg(built: tuple[Path, BuildInfo], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The server, with a release of its build (so that the release's IRIs have files to reach)."""
+    out = tmp_path_factory.mktemp("release")
+    command = [sys.executable, "-m", "weihai_kg", "release", "--store", str(built[0]), "--out", str(out)]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=300)
+    with running_server(built[0], "--release", str(out / VERSION)) as url:
         yield url
 
 
@@ -82,6 +89,9 @@ CASES = [
     ("dataset", "application/ld+json", 302, "/dataset", "application/ld+json"),
     ("shapes", "text/turtle", 302, "/shapes", "text/turtle"),
     ("", BROWSER, 302, "/", "text/html"),
+    (f"release/{VERSION}/weihai-kg-{VERSION}.nq", "*/*", 302, f"/release/weihai-kg-{VERSION}.nq", "application/n-quads"),
+    (f"release/{VERSION}/weihai-kg-{VERSION}.void.ttl", "*/*", 302, f"/release/weihai-kg-{VERSION}.void.ttl", "text/turtle"),
+    (f"release/{VERSION}/SHA256SUMS", "*/*", 302, "/release/SHA256SUMS", "text/plain"),
 ]
 
 
@@ -104,3 +114,4 @@ def test_the_endpoint_keeps_method_query_and_body(w3id: str, kg: str) -> None:
 
 def test_unknown_iris_are_the_servers_404(w3id: str) -> None:
     assert requests.get(w3id + "id/place/nowhere", headers={"Accept": "text/turtle"}, timeout=10).status_code == 404
+    assert requests.get(w3id + "release/9.9.9/weihai-kg-9.9.9.nq", timeout=10).status_code == 404
