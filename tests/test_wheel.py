@@ -162,6 +162,10 @@ def test_the_installed_server_serves_entities_exports_context_and_docs(served: s
     assert context.status_code == 200 and "wh" in context.json()["@context"]
     ontology = requests.get(served + "/ontology", headers={"Accept": "text/html"}, timeout=30)
     assert ontology.status_code == 200 and "wh:Project" in ontology.text
+    installed.command("export", "--format", "jsonld", "--out", "graph.jsonld")  # its context from the wheel's ontology/
+    assert "wh" in json.loads((installed.work / "graph.jsonld").read_text(encoding="utf-8"))["@context"]
+    installed.command("export", "--format", "gexf", "--lang", "ko", "--out", "graph.gexf")
+    assert "웨이하이항그룹유한공사" in (installed.work / "graph.gexf").read_text(encoding="utf-8")
     installed.command("docs", "--out", "docs-out")
     assert "wh:Project" in (installed.work / "docs-out" / "index.html").read_text(encoding="utf-8")
 
