@@ -143,10 +143,11 @@ def test_projects_of_the_port_group_with_investment_and_period(visit: object, la
     page = v.page
     page.goto(v.base + f"/?lang={lang}")
     page.locator("#site-search").press_sequentially("웨이하이항그룹", delay=20)
-    expect(
-        page.locator("#site-search-list [role=option] .hit-matched, #site-search-list [role=option] .hit-name", has_text="웨이하이항그룹유한공사").first
-    ).to_be_visible()
-    page.locator("#site-search-list [role=option]").first.click()
+    # Click the option that names the agency, not the first one: under load the list of
+    # an earlier prefix can still be showing, its first hit another entity.
+    agency = page.locator("#site-search-list [role=option]", has_text="웨이하이항그룹유한공사").first
+    expect(agency).to_be_visible()
+    agency.click()
     page.wait_for_selector("h1#title")
     page.click("#projects-table-link")
     page.wait_for_selector("#data-table")
