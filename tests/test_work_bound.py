@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, Store
 
+from weihai_kg.errors import ResultTooLarge
 from weihai_kg.query.run import Answer, Job
 from weihai_kg.query.service import Limits, QueryService
 from weihai_kg.query.work_bound import patterns_of, work_bound
@@ -165,3 +166,20 @@ def test_same_bytes_as_the_workers(built: tuple[Path, BuildInfo], report: tuple[
                 assert here.answer(P + query, key).body == workers.answer(P + query, key).body, (query, key)
     finally:
         workers.close()
+
+
+@pytest.mark.parametrize("fmt", ["ntriples", "turtle"])
+def test_triple_limit_on_the_bounded_path(report: tuple[Store, Degrees], fmt: str) -> None:
+    """A CONSTRUCT of bounded work over the row limit is refused here as in a worker: as
+    N-Triples (written by Oxigraph in one call, its lines counted) and as Turtle (the
+    triple-counting writer)."""
+    store, degrees = report
+    query = P + f"CONSTRUCT WHERE {{ {PROJECT} ?p ?o }}"
+    assert QueryService(NoWorkers(), Limits(), local=store, degrees=degrees).in_process(query, Job(query, fmt, 3))[1] is not None
+    here = QueryService(NoWorkers(), Limits(max_rows=3), local=store, degrees=degrees)
+    with pytest.raises(ResultTooLarge, match="more than 3 triples"):
+        here.answer(query, fmt)
+    lines = QueryService(NoWorkers(), Limits(), local=store, degrees=degrees).answer(query, "ntriples").body.count(b"\n")
+    assert lines > 3
+    exact = QueryService(NoWorkers(), Limits(max_rows=lines), local=store, degrees=degrees)
+    assert exact.answer(query, "ntriples").body.count(b"\n") == lines  # exactly at the limit: answered

@@ -67,9 +67,17 @@ def write_answer(result: QueryResult | list[Triple], job: Job, again: Callable[[
     """``result`` written in the job's format within its row limit; ``again`` gives the same
     solutions afresh, for counting the rows of a large SELECT result. Raises ResultTooLarge.
     A SELECT whose rows are known to be within the limit (``rows_at_most``) is written in
-    one call, the same bytes without a byte-bounded writer's Python calls."""
+    one call, the same bytes without a byte-bounded writer's Python calls; so is a CONSTRUCT
+    of bounded work asked for as N-Triples, without a Python object per triple."""
     fmt = formats.ALL[job.format_key]
     limit = job.max_rows or None
+    if isinstance(result, QueryTriples) and rows_at_most is not None and fmt.key == "ntriples":
+        # Work known to be small: Oxigraph writes the triples itself (folding repeats, as
+        # write_rdf does), and N-Triples has one line per triple, so the lines are counted.
+        body = result.serialize(format=fmt.rdf) or b""
+        if limit and body.count(b"\n") > limit:
+            raise ResultTooLarge(f"the result has more than {limit} triples; narrow the query")
+        return Answer("CONSTRUCT", fmt.key, body)
     if isinstance(result, QueryTriples | list):
         triples = []
         for triple in result:
