@@ -4,6 +4,8 @@ measures both without errors. The long runs are bench/throughput.py and friends.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from bench import load
@@ -54,3 +56,16 @@ def test_search_benchmark_short_run(built: tuple[Path, BuildInfo], monkeypatch: 
     assert f"{len(search.keystrokes())} keystrokes" in report and "target 50 ms" in report
     p95 = float(report.split("p95 ")[1].split(" ms")[0])
     assert p95 < 500  # generous: a loaded CI machine; the script's own run holds the 50 ms target
+
+
+def test_hop_benchmark_short_run(built: tuple[Path, BuildInfo]) -> None:
+    """bench/hop.py on the real data, a few queries each way: the four hops give the same
+    bytes (it stops otherwise) and each prints its median."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.hop", "--store", str(built[0]), "--repeat", "20", "--rounds", "1"],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if "median" in line]
+    assert [line.split("  ")[0].split(" (")[0] for line in lines] == ["in process", "WorkerPool.run", "raw socket pair", "shared memory"]
+    assert all(float(line.split("median")[1].split("µs")[0]) > 0 for line in lines)
