@@ -49,8 +49,14 @@ def build(
         from weihai_kg.read.search import INDEX_SUFFIX, build_index
         from weihai_kg.store.degrees import DEGREES_SUFFIX, count_degrees
 
-        progress("indexing names for search; counting degrees for the query planner")
-        return {INDEX_SUFFIX: build_index(store).to_json(), DEGREES_SUFFIX: count_degrees(store).to_json()}
+        started = time.perf_counter()
+        progress("indexing names for search")
+        index = build_index(store).to_json()
+        progress(f"indexed in {time.perf_counter() - started:.1f} s; counting degrees for the query planner")
+        started = time.perf_counter()
+        degrees = count_degrees(store).to_json()
+        progress(f"counted in {time.perf_counter() - started:.1f} s")
+        return {INDEX_SUFFIX: index, DEGREES_SUFFIX: degrees}
 
     return write_store(fill, store_path, source_digest(paths), sidecars)
 
