@@ -67,16 +67,19 @@ def write_answer(result: QueryResult | list[Triple], job: Job, again: Callable[[
     """``result`` written in the job's format within its row limit; ``again`` gives the same
     solutions afresh, for counting the rows of a large SELECT result. Raises ResultTooLarge.
     A SELECT whose rows are known to be within the limit (``rows_at_most``) is written in
-    one call, the same bytes without a byte-bounded writer's Python calls; so is a CONSTRUCT
-    of bounded work asked for as N-Triples, without a Python object per triple."""
+    one call, the same bytes without a byte-bounded writer's Python calls. A CONSTRUCT asked
+    for as N-Triples is written by Oxigraph, without a Python object per triple."""
     fmt = formats.ALL[job.format_key]
     limit = job.max_rows or None
-    if isinstance(result, QueryTriples) and rows_at_most is not None and fmt.key == "ntriples":
-        # Work known to be small: Oxigraph writes the triples itself (folding repeats, as
-        # write_rdf does), and N-Triples has one line per triple, so the lines are counted.
-        body = result.serialize(format=fmt.rdf) or b""
+    if isinstance(result, QueryTriples) and fmt.key == "ntriples":
+        # Oxigraph writes the triples itself (folding repeats, as write_rdf does), with no
+        # Python object per triple, and N-Triples has one line per triple (a newline in a
+        # literal is escaped), so the lines are counted. The byte bound stops a runaway
+        # result before it fills the memory, as for a SELECT.
+        too_many = f"the result has more than {limit} triples; narrow the query"
+        body = _written_within(result, fmt.rdf, None if rows_at_most is not None else limit, too_many)
         if limit and body.count(b"\n") > limit:
-            raise ResultTooLarge(f"the result has more than {limit} triples; narrow the query")
+            raise ResultTooLarge(too_many)
         return Answer("CONSTRUCT", fmt.key, body)
     if isinstance(result, QueryTriples | list):
         triples = []
@@ -95,20 +98,34 @@ def write_answer(result: QueryResult | list[Triple], job: Job, again: Callable[[
     # format, so a body of at most max_rows bytes cannot hold too many rows; only a larger
     # one is counted. The writer stops at a byte bound, so a runaway result never fills the
     # worker's memory.
-    out = _Bounded(limit * BYTES_PER_ROW)
-    try:
-        result.serialize(out, format=fmt.results)
-    except _Overflow:
-        raise ResultTooLarge(f"the result has more than {limit} rows; add a LIMIT") from None
-    body = out.getvalue()
-    if len(body) > limit and _rows(body, fmt.results, again) > limit:
-        raise ResultTooLarge(f"the result has more than {limit} rows; add a LIMIT")
+    too_many = f"the result has more than {limit} rows; add a LIMIT"
+    body = _written_within(result, fmt.results, limit, too_many)
+    if len(body) > limit and _rows(body, fmt.results, limit, again) > limit:
+        raise ResultTooLarge(too_many)
     return Answer("SELECT", fmt.key, body)
 
 
-def _rows(body: bytes, results_format: QueryResultsFormat | None, again: Callable[[], Any]) -> int:
-    """How many rows ``body`` holds: read back (Oxigraph parses JSON, XML and TSV), or, for
-    CSV, counted on a fresh run of the query."""
+def _written_within(result: QuerySolutions | QueryTriples, format: Any, limit: int | None, too_many: str) -> bytes:
+    """``result`` written by Oxigraph into at most ``limit`` × BYTES_PER_ROW bytes; a runaway
+    result stops there, before it fills the memory (ResultTooLarge). With no limit (work
+    known to be small, or none asked), in one call, without the bounded writer's Python calls."""
+    if not limit:
+        return result.serialize(format=format) or b""
+    out = _Bounded(limit * BYTES_PER_ROW)
+    try:
+        result.serialize(out, format=format)
+    except _Overflow:
+        raise ResultTooLarge(too_many) from None
+    return out.getvalue()
+
+
+def _rows(body: bytes, results_format: QueryResultsFormat | None, limit: int, again: Callable[[], Any]) -> int:
+    """How many rows ``body`` holds, read back (Oxigraph parses JSON, XML and TSV). For CSV,
+    its lines less the header when that is within ``limit``: every row ends in a line break
+    and only a quoted line break in a value adds one, so that is never below the rows and
+    says as much as the count would; else the rows are counted on a fresh run of the query."""
+    if results_format == QueryResultsFormat.CSV and body.count(b"\n") - 1 <= limit:
+        return body.count(b"\n") - 1
     if results_format is not None and results_format != QueryResultsFormat.CSV:
         parsed = parse_query_results(body, format=results_format)
         if isinstance(parsed, QuerySolutions):
