@@ -1,7 +1,7 @@
 """Abuse cases against a real server, each with a well-behaved client on another loopback
 address measuring its latency meanwhile; prints the Markdown table kept in the README.
 
-    .venv/bin/python -m bench.abuse                 # starts its own server (serve's defaults, 16 threads)
+    .venv/bin/python -m bench.abuse                 # starts its own server, with serve's defaults
     .venv/bin/python -m bench.abuse --url http://127.0.0.1:8000
 """
 
@@ -59,7 +59,7 @@ def main() -> int:
     if args.url:
         run(args.url.rstrip("/"))
     else:
-        with running_server(Path(args.store), "--threads", "16") as base:
+        with running_server(Path(args.store)) as base:
             run(base)
     return 0
 

@@ -82,9 +82,7 @@ class _SharedHop:
     def __init__(self, store_path: str) -> None:
         self.block = SharedMemory(create=True, size=SHARED_BYTES)
         self.wake, self.done = os.eventfd(0), os.eventfd(0)
-        self.process = multiprocessing.get_context("fork").Process(
-            target=_shared_worker, args=(store_path, self.block.name, self.wake, self.done), daemon=True
-        )
+        self.process = multiprocessing.get_context("fork").Process(target=_shared_worker, args=(store_path, self.block.name, self.wake, self.done), daemon=True)
         self.process.start()
 
     def ask(self, text: str) -> bytes:

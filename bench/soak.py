@@ -23,7 +23,7 @@ def main() -> int:
     parser.add_argument("--growth-mib", type=float, default=64, help="allowed RSS growth after warm-up")
     parser.add_argument("--store", default=str(ROOT / "build" / "store"))
     args = parser.parse_args()
-    with running_server(Path(args.store), "--threads", "16") as base:
+    with running_server(Path(args.store)) as base:
         result = soak(base, args.seconds, args.concurrency)
     print(result.summary())
     growth = (result.rss[-1] - result.rss[0]) / 1024

@@ -63,7 +63,10 @@ def test_hop_benchmark_short_run(built: tuple[Path, BuildInfo]) -> None:
     bytes (it stops otherwise) and each prints its median."""
     done = subprocess.run(
         [sys.executable, "-m", "bench.hop", "--store", str(built[0]), "--repeat", "20", "--rounds", "1"],
-        capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parent.parent,
     )
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stdout.splitlines() if "median" in line]

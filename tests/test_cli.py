@@ -195,3 +195,17 @@ def test_serve_overrides_reach_granian_workers_with_their_types(monkeypatch: pyt
     app = Flask("probe")
     app.config.from_prefixed_env("WEIHAI_KG")
     assert {key: app.config[key] for key in overrides} == overrides
+
+
+def test_serve_says_when_one_client_could_take_every_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """serve's defaults leave every web worker threads that one client's waiting queries
+    cannot take; settings that do not are pointed out, naming the variable to change."""
+    from weihai_kg.cli import SERVE_DEFAULTS, thread_share_note
+
+    monkeypatch.delenv("WEIHAI_KG_CLIENT_QUEUE", raising=False)
+    monkeypatch.delenv("WEIHAI_KG_QUERY_WORKERS", raising=False)
+    assert thread_share_note(SERVE_DEFAULTS["threads"], {}) == ""
+    assert "24 + 2 query workers ≥ 8" in thread_share_note(8, {})
+    assert "24 + 8 query workers ≥ 32" in thread_share_note(32, {"QUERY_WORKERS": 8})
+    monkeypatch.setenv("WEIHAI_KG_CLIENT_QUEUE", "0")
+    assert "WEIHAI_KG_CLIENT_QUEUE: no limit" in thread_share_note(SERVE_DEFAULTS["threads"], {})

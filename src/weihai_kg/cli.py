@@ -99,7 +99,10 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 # The web server's shape as `serve` starts it; chosen by measurement (README, "Speed and
 # scale"): bench/throughput.py measures these unless told otherwise.
-SERVE_DEFAULTS = {"workers": 2, "threads": 8}
+# 32 threads per web worker: a thread waiting for a query worker computes nothing, but while
+# it waits it is a thread that a query answered in the web process cannot have; with 8, heavy
+# queries at c=32 held every thread and light ones queued behind them (README, Speed and scale).
+SERVE_DEFAULTS = {"workers": 2, "threads": 32}
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")  # noqa: S104  names, not a bind
 
 
@@ -145,8 +148,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         release_files(Path(args.release))  # fail here, clearly, rather than in every worker
         overrides["RELEASE_DIR"] = str(Path(args.release).resolve())
+    note = thread_share_note(args.threads, overrides)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     serve(args.host, args.port, args.workers, args.threads, overrides, args.access_log, args.server)
     return 0
+
+
+def thread_share_note(threads: int, overrides: dict[str, object]) -> str:
+    """What to tell the operator when one client's queries, running and waiting for a query
+    worker, could hold every thread of a web worker: other clients would then wait for a
+    thread even for a query the web process answers at once. Empty when some are left."""
+    from weihai_kg.web import settings
+
+    config = settings(overrides)
+    queue, workers = int(config["CLIENT_QUEUE"]), int(config["QUERY_WORKERS"])
+    if queue and queue + workers < threads:
+        return ""
+    limit = "no limit" if not queue else f"{queue} + {workers} query workers ≥ {threads}"
+    return (
+        f"one client's queries, running and waiting for a query worker, may take every one of a web worker's "
+        f"{threads} threads (WEIHAI_KG_CLIENT_QUEUE: {limit}); other clients then wait for a thread even for a query "
+        f"answered at once: keep the client queue below the threads less the query workers"
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:

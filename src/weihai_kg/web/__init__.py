@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Config, Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from weihai_kg import faults
@@ -36,7 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_WORKERS": 2,  # worker processes per web worker, at most (started when needed)
     "QUERY_WORKER_IDLE_SECONDS": 60.0,  # an idle query worker stops after this long (0: never)
     "IN_PROCESS_ROWS": 5000,  # most rows of work (query/work_bound.py) a query may take in the web process, unlimited in time (0: one-pattern queries only)
-    "CLIENT_QUEUE": 16,  # queries one client address may have waiting for a worker (0: no limit)
+    # queries one client address may have waiting for a worker (0: no limit); with the query
+    # workers below serve's 32 threads, so that other clients always find a thread
+    "CLIENT_QUEUE": 24,
     "MAX_QUERY_CHARS": 20_000,
     "MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer
     "MAX_CONTENT_LENGTH": 1_000_000,  # request body bytes (Flask's own limit: 413)
@@ -58,6 +60,16 @@ DEFAULTS: dict[str, Any] = {
 CACHE_MODES = ("named", "all", "off")
 
 
+def settings(overrides: Mapping[str, Any] | None = None) -> Config:
+    """The settings an app is built with: the defaults, then ``WEIHAI_KG_*`` variables (read
+    as JSON where they parse, as Flask reads them), then ``overrides``."""
+    config = Config("")
+    config.from_mapping(DEFAULTS)
+    config.from_prefixed_env("WEIHAI_KG")
+    config.update(overrides or {})
+    return config
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; raises StoreNotFound/StoreError if the store cannot be opened.
 
@@ -70,9 +82,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.merge_slashes = False
     app.static_folder = "static"
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=app.send_static_file)
-    app.config.from_mapping(DEFAULTS)
-    app.config.from_prefixed_env("WEIHAI_KG")
-    app.config.update(overrides or {})
+    app.config.update(settings(overrides))
     project = find_project(app.config["PROJECT"] or None)
     folders = {"QUERY_DIR": project.queries_dir, "SHAPES_DIR": project.shapes_dir, "REPORT_TEXT": project.source_text, "VENDOR_DIR": project.vendor_dir}
     for key, path in folders.items():
