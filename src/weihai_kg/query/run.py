@@ -124,8 +124,8 @@ def _rows(body: bytes, results_format: QueryResultsFormat | None, limit: int, ag
     its lines less the header when that is within ``limit``: every row ends in a line break
     and only a quoted line break in a value adds one, so that is never below the rows and
     says as much as the count would; else the rows are counted on a fresh run of the query."""
-    if results_format == QueryResultsFormat.CSV and body.count(b"\n") - 1 <= limit:
-        return body.count(b"\n") - 1
+    if results_format == QueryResultsFormat.CSV and (lines := body.count(b"\n") - 1) <= limit:
+        return lines
     if results_format is not None and results_format != QueryResultsFormat.CSV:
         parsed = parse_query_results(body, format=results_format)
         if isinstance(parsed, QuerySolutions):
