@@ -102,6 +102,21 @@ def listening_pid(url: str) -> int:
     raise RuntimeError(f"nothing listens on {url}")
 
 
+def _parent(pid: int) -> int:
+    # the field after the command name, which is in parentheses and may hold spaces
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def server_pid(url: str) -> int:
+    """The process this harness started for the server listening on the URL: the listener's
+    ancestor whose parent is this process. A server of several web workers has one listener
+    per worker; counting a listener's process tree alone would leave out the other workers."""
+    pid = listening_pid(url)
+    while (parent := _parent(pid)) not in (os.getpid(), 0, 1):
+        pid = parent
+    return pid
+
+
 @contextmanager
 def peak_memory(pids: dict[str, int]) -> Iterator[dict[str, int]]:
     peaks = dict.fromkeys(pids, 0)
@@ -158,7 +173,7 @@ def main() -> int:
             endpoints["rdflib"] = stack.enter_context(rdflib_server(dump))
         if args.minimal:
             endpoints["minimal"] = stack.enter_context(minimal_endpoint(store, web_workers, threads))
-        pids = {name: listening_pid(url) for name, url in endpoints.items()}
+        pids = {name: server_pid(url) for name, url in endpoints.items()}
         # Entities are sampled from Oxigraph: the sampling query (20,000 sorted rows) is the
         # harness's, and would otherwise leave weihai-kg a query worker that the light mixes
         # never need, counted in its memory.
