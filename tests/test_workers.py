@@ -17,6 +17,8 @@ from weihai_kg.query.workers import WorkerPool
 from weihai_kg.store.layout import BuildInfo
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+# OPTIONAL has no work bound (query/work_bound.py): a server always sends this to a worker
+NEEDS_A_WORKER = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?x } }"
 
 
 def test_workers_start_on_demand_from_any_thread_and_retire_when_idle(built: tuple[Path, BuildInfo]) -> None:
@@ -84,13 +86,38 @@ def test_no_worker_outlives_its_server(built: tuple[Path, BuildInfo]) -> None:
         port = int(base.rsplit(":", 1)[1])
         listeners = [p for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p)]
         roots = {int(p.name) for p in listeners}
-        assert requests.get(base + "/sparql", params={"query": COUNT}, timeout=10).status_code == 200
+        assert requests.get(base + "/sparql", params={"query": NEEDS_A_WORKER}, timeout=10).status_code == 200
         pids = set().union(*(_tree(pid) for pid in roots))
         assert len(pids) >= 4  # the server's main process, its web worker, the fork server, a query worker
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() and _alive(pid) for pid in pids):
         time.sleep(0.1)
     assert not [pid for pid in pids if Path(f"/proc/{pid}").exists() and _alive(pid)]
+
+
+def test_the_fork_server_starts_with_the_first_query_worker(built: tuple[Path, BuildInfo]) -> None:
+    """A server answering only queries it runs in the web process (lookups, bounded joins)
+    holds no fork server and no resource tracker (about 18 MiB per web worker); the first
+    query that needs a worker starts them."""
+    from .server import running_server
+
+    with running_server(built[0], "--workers", "1") as base:
+        import requests
+
+        port = int(base.rsplit(":", 1)[1])
+        roots = {int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p)}
+
+        def helpers() -> list[str]:
+            found = [_cmdline(Path(f"/proc/{pid}")) for pid in set().union(*(_tree(pid) for pid in roots))]
+            return [c for c in found if "multiprocessing.forkserver" in c or "multiprocessing.resource_tracker" in c]
+
+        lookup = "SELECT ?p ?o WHERE { <https://w3id.org/weihai-kg/id/place/weihai> ?p ?o }"
+        assert requests.get(base + "/sparql", params={"query": lookup}, timeout=10).status_code == 200
+        assert requests.get(base + "/healthz", timeout=10).status_code == 200
+        assert helpers() == []
+        assert requests.get(base + "/sparql", params={"query": NEEDS_A_WORKER}, timeout=10).status_code == 200
+        started = helpers()  # the resource tracker, the fork server, and the worker forked from it (the same command line)
+        assert any("resource_tracker" in c for c in started) and sum("forkserver" in c for c in started) == 2
 
 
 def _cmdline(proc: Path) -> str:
@@ -134,7 +161,7 @@ def test_a_stopped_server_exits_at_once_with_its_workers(built: tuple[Path, Buil
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                if requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": COUNT}, timeout=5).status_code == 200:
+                if requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": NEEDS_A_WORKER}, timeout=5).status_code == 200:
                     break
             except requests.RequestException:
                 time.sleep(0.1)
@@ -199,7 +226,7 @@ def test_a_killed_web_worker_is_replaced_and_its_query_workers_go(built: tuple[P
         port = int(base.rsplit(":", 1)[1])
         main = next(int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p) and _is_root(p))
         worker = int(Path(f"/proc/{main}/task/{main}/children").read_text().split()[0])
-        assert requests.get(base + "/sparql", params={"query": COUNT}, timeout=10).status_code == 200
+        assert requests.get(base + "/sparql", params={"query": NEEDS_A_WORKER}, timeout=10).status_code == 200
         doomed = _tree(worker)
         assert len(doomed) >= 3  # the web worker, its fork server and a query worker
         os.kill(worker, signal.SIGKILL)
@@ -207,7 +234,7 @@ def test_a_killed_web_worker_is_replaced_and_its_query_workers_go(built: tuple[P
         answered = False
         while time.monotonic() < deadline and not answered:
             try:
-                answered = requests.get(base + "/sparql", params={"query": COUNT}, timeout=5).status_code == 200
+                answered = requests.get(base + "/sparql", params={"query": NEEDS_A_WORKER}, timeout=5).status_code == 200
             except requests.RequestException:
                 time.sleep(0.1)
         assert answered

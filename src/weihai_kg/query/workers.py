@@ -34,13 +34,6 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["pyoxigraph", "weihai_kg.query.run"])
 
 
-def _start_forkserver() -> None:
-    """Start the fork server now (idempotent), so the first query does not wait for it."""
-    from multiprocessing import forkserver
-
-    forkserver.ensure_running()
-
-
 class _Worker:
     def __init__(self, store_path: Path) -> None:
         self.conn, child = _CONTEXT.Pipe()
@@ -70,7 +63,10 @@ class WorkerPool:
         self._starting = 0
         self._changed = threading.Condition()
         self._closed = threading.Event()
-        _start_forkserver()
+        # The fork server (and the resource tracker multiprocessing starts with it) comes up
+        # with the first worker, not here: a server answering only queries run in the web
+        # process never needs them (about 18 MiB per web worker); the first worker of each
+        # web worker waits about 50 ms more for it.
         if idle_seconds:
             threading.Thread(target=self._retire_idle, name="retire-idle-query-workers", daemon=True).start()
 
