@@ -226,7 +226,10 @@ def test_a_killed_web_worker_is_replaced_and_its_query_workers_go(built: tuple[P
         port = int(base.rsplit(":", 1)[1])
         main = next(int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p) and _is_root(p))
         worker = int(Path(f"/proc/{main}/task/{main}/children").read_text().split()[0])
-        assert requests.get(base + "/sparql", params={"query": NEEDS_A_WORKER}, timeout=10).status_code == 200
+        # Either web worker may take a request; ask until this one has started a query worker
+        deadline = time.monotonic() + 15
+        while len(_tree(worker)) < 3 and time.monotonic() < deadline:
+            assert requests.get(base + "/sparql", params={"query": NEEDS_A_WORKER}, timeout=10).status_code == 200
         doomed = _tree(worker)
         assert len(doomed) >= 3  # the web worker, its fork server and a query worker
         os.kill(worker, signal.SIGKILL)
