@@ -77,24 +77,12 @@ def test_hop_benchmark_short_run(built: tuple[Path, BuildInfo]) -> None:
 def test_memory_is_counted_over_every_web_worker(built: tuple[Path, BuildInfo]) -> None:
     """A server of two web workers has two listening processes; the memory the benchmark
     prints must sum the whole server (both workers, their query workers and the main
-    process), not the first listener found."""
-    from bench.throughput import listening_pid, server_pid, tree_pss
+    process), not the first listener's tree."""
+    from bench.throughput import listeners, server_pid, tree, tree_pss
 
     with running_server(built[0], "--access-log", "off", "--workers", "2") as base:
         url = base + "/sparql"
         root = server_pid(url)
-        tree, pending = set(), [root]
-        while pending:
-            pid = pending.pop()
-            tree.add(pid)
-            pending += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        workers = [pid for pid in tree if _listens(pid)]
-        assert len(workers) == 2 and listening_pid(url) in workers
+        workers = listeners(url)
+        assert len(workers) == 2 and set(workers) <= set(tree(root))
         assert tree_pss(root) > sum(tree_pss(pid) for pid in workers)  # the main process counts too
-
-
-def _listens(pid: int) -> bool:
-    """Whether the process holds a listening TCP socket."""
-    listening = {line.split()[9] for line in Path("/proc/net/tcp").read_text().splitlines()[1:] if line.split()[3] == "0A"}
-    fds = Path(f"/proc/{pid}/fd")
-    return any(f.readlink().name[8:-1] in listening for f in fds.iterdir() if str(f.readlink()).startswith("socket:["))
