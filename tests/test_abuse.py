@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,23 @@ NEEDS_A_WORKER = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t OPTIONAL { ?s ?p ?o } 
 @pytest.fixture(scope="module")
 def base(built: tuple[Path, BuildInfo]) -> Iterator[str]:
     with running_server(built[0], "--timeout", "2", "--query-workers", "3") as url:
+        warm_up(url)
         yield url
+
+
+def warm_up(base: str) -> None:
+    """Ask each kind of question on a few connections at once, so both web workers have
+    answered one in process and started a query worker (and its fork server) before a case
+    measures the bystander: the cases are about one client's effect on another, and a fresh
+    server's first answers (cold start, measured by ``bench/coldstart.py``) are not."""
+
+    def ask(_: int) -> None:
+        session = session_from("127.0.0.3")
+        for text in (LOOKUP, NEEDS_A_WORKER):
+            assert session.post(base + "/sparql", data={"query": text}, timeout=60).status_code == 200
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(ask, range(4)))
 
 
 def served_meanwhile(outcome: Outcome, p99_seconds: float = 1.5) -> None:
