@@ -20,14 +20,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--growth-mib", type=float, default=64, help="allowed RSS growth after warm-up")
+    parser.add_argument("--growth-mib", type=float, default=64, help="allowed memory growth after warm-up")
     parser.add_argument("--store", default=str(ROOT / "build" / "store"))
     args = parser.parse_args()
     with running_server(Path(args.store)) as base:
         result = soak(base, args.seconds, args.concurrency)
     print(result.summary())
-    growth = (result.rss[-1] - result.rss[0]) / 1024
-    print(f"RSS growth after warm-up: {growth:.1f} MiB (bound {args.growth_mib:g} MiB)")
+    growth = (result.memory[-1] - result.memory[0]) / 1024
+    print(f"memory growth after warm-up: {growth:.1f} MiB (bound {args.growth_mib:g} MiB)")
     for error in result.errors[:10]:
         print("  " + error)
     return 0 if not result.errors and growth <= args.growth_mib else 1

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -31,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from tests.processes import server_pid, tree_pss
 from tests.server import running_server
 
 from bench import load
@@ -63,70 +63,6 @@ def prepared(triples: int) -> tuple[Path, Path, Path]:
     if not (location / "CURRENT").exists():
         print(f"oxigraph load: {oxigraph_load(dump, location)}", flush=True)
     return store, location, dump
-
-
-def tree(pid: int) -> list[int]:
-    """A process and its descendants (those still running)."""
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        found.append(current)
-        pending.extend(int(c) for c in children)
-    return found
-
-
-def tree_pss(pid: int) -> int:
-    """Memory of a process and its descendants, in KiB: the sum of their proportional set
-    sizes (PSS), so pages forked processes share are counted once, not once per process."""
-    total = 0
-    for current in tree(pid):
-        try:
-            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
-
-
-def listeners(url: str) -> list[int]:
-    """The pids of the processes listening on the URL's port (from /proc/net/tcp and fd
-    links): one per web worker of a server that has several."""
-    port = int(url.split(":")[2].split("/")[0])
-    inodes = set()
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if int(fields[1].split(":")[1], 16) == port and fields[3] == "0A":
-            inodes.add(fields[9])
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if any(os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1] in inodes for fd in os.listdir(f"/proc/{pid}/fd")):
-                found.append(int(pid))
-        except (FileNotFoundError, PermissionError, ProcessLookupError):
-            continue
-    if not found:
-        raise RuntimeError(f"nothing listens on {url}")
-    return found
-
-
-def _parent(pid: int) -> int:
-    # the field after the command name, which is in parentheses and may hold spaces
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-
-
-def server_pid(url: str) -> int:
-    """The process this harness started for the server listening on the URL: the listener's
-    ancestor whose parent is this process. A server of several web workers has one listener
-    per worker; counting a listener's process tree alone would leave out the other workers."""
-    pid = listeners(url)[0]
-    while (parent := _parent(pid)) not in (os.getpid(), 0, 1):
-        pid = parent
-    return pid
 
 
 @contextmanager

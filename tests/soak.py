@@ -1,5 +1,6 @@
 """The soak run: the named-query mix at a fixed concurrency for a while, counting answers and
-errors and sampling the server's memory (the web worker and its query workers)."""
+errors and sampling the whole server's memory (PSS of the process the harness started
+and its descendants: main process, web workers, query workers, fork servers)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import requests
 
 from .abuse import session_from
+from .processes import server_pid, tree_pss
 
-ROOT = Path(__file__).resolve().parent.parent
 MIX = [
     "agency-projects",
     "area-projects",
@@ -34,40 +34,25 @@ MIX = [
 ]
 
 
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB."""
-    total = 0
-    todo = [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration):
-            continue
-    return total
-
-
 @dataclass
 class Soak:
     answers: Counter[int] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
-    rss: list[int] = field(default_factory=list)
+    memory: list[int] = field(default_factory=list)  # KiB of PSS, once a second after warm-up
     seconds: float = 0.0
 
     def summary(self) -> str:
         total = sum(self.answers.values())
         return (
             f"{total} answers in {self.seconds:.0f} s ({total / self.seconds:.0f}/s), errors {len(self.errors)}, "
-            f"RSS {self.rss[0] / 1024:.0f} MiB at start (after warm-up), peak {max(self.rss) / 1024:.0f} MiB, end {self.rss[-1] / 1024:.0f} MiB"
+            f"memory (PSS, whole server) {self.memory[0] / 1024:.0f} MiB at start (after warm-up), peak {max(self.memory) / 1024:.0f} MiB, "
+            f"end {self.memory[-1] / 1024:.0f} MiB"
         )
 
 
 def soak(base: str, seconds: float, concurrency: int = 16) -> Soak:
     result = Soak()
-    pid = requests.get(base + "/healthz", timeout=10).json()["pid"]
+    pid = server_pid(base)
     stop = threading.Event()
 
     def client(offset: int) -> None:
@@ -90,11 +75,11 @@ def soak(base: str, seconds: float, concurrency: int = 16) -> Soak:
         t.start()
     time.sleep(min(5.0, seconds / 6))  # warm-up: caches and worker processes settle
     while time.monotonic() - started < seconds:
-        result.rss.append(rss_kib(pid))
+        result.memory.append(tree_pss(pid))
         time.sleep(1.0)
     stop.set()
     for t in threads:
         t.join()
-    result.rss.append(rss_kib(pid))
+    result.memory.append(tree_pss(pid))
     result.seconds = time.monotonic() - started
     return result

@@ -4,6 +4,7 @@ measures both without errors. The long runs are bench/throughput.py and friends.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from pyoxigraph import Store
 
 from weihai_kg.store.layout import BuildInfo
 
+from .processes import listeners, server_pid, tree, tree_pss
 from .server import running_server
 
 
@@ -78,7 +80,6 @@ def test_memory_is_counted_over_every_web_worker(built: tuple[Path, BuildInfo]) 
     """A server of two web workers has two listening processes; the memory the benchmark
     prints must sum the whole server (both workers, their query workers and the main
     process), not the first listener's tree."""
-    from bench.throughput import listeners, server_pid, tree, tree_pss
 
     with running_server(built[0], "--access-log", "off", "--workers", "2") as base:
         url = base + "/sparql"
@@ -86,3 +87,28 @@ def test_memory_is_counted_over_every_web_worker(built: tuple[Path, BuildInfo]) 
         workers = listeners(url)
         assert len(workers) == 2 and set(workers) <= set(tree(root))
         assert tree_pss(root) > sum(tree_pss(pid) for pid in workers)  # the main process counts too
+
+
+def test_the_process_tree_holds_children_started_by_any_thread() -> None:
+    """A web worker starts its fork server from the request thread that first needs a query
+    worker; Linux lists that child under the thread (``task/TID/children``), not the main one."""
+    import threading
+
+    started: list[subprocess.Popen[bytes]] = []
+    ready, checked = threading.Event(), threading.Event()
+
+    def start_a_child() -> None:  # and stay alive: a thread's children pass to another when it ends
+        started.append(subprocess.Popen(["sleep", "30"]))
+        ready.set()
+        checked.wait(30)
+
+    thread = threading.Thread(target=start_a_child)
+    thread.start()
+    ready.wait(30)
+    try:
+        assert started[0].pid in tree(os.getpid())
+    finally:
+        checked.set()
+        thread.join()
+        started[0].kill()
+        started[0].wait()

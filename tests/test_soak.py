@@ -18,5 +18,5 @@ def test_sixty_second_soak(built: tuple[Path, BuildInfo]) -> None:
         result = soak(base, 60.0, concurrency=16)
     assert result.errors == [], result.errors[:5]
     assert sum(result.answers.values()) > 1000, result.summary()
-    growth_mib = (result.rss[-1] - result.rss[0]) / 1024
+    growth_mib = (result.memory[-1] - result.memory[0]) / 1024
     assert growth_mib < 64, result.summary()

@@ -16,6 +16,8 @@ from weihai_kg.query.run import Job
 from weihai_kg.query.workers import WorkerPool
 from weihai_kg.store.layout import BuildInfo
 
+from .processes import tree
+
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 # OPTIONAL has no work bound (query/work_bound.py): a server always sends this to a worker
 NEEDS_A_WORKER = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?x } }"
@@ -60,22 +62,6 @@ def test_a_dead_worker_fails_fast_and_is_replaced(built: tuple[Path, BuildInfo])
         pool.close()
 
 
-def _tree(pid: int) -> set[int]:
-    found = {pid}
-    try:
-        tasks = list(Path(f"/proc/{pid}/task").iterdir())
-    except OSError:  # gone meanwhile
-        return found
-    for task in tasks:
-        try:
-            children = (task / "children").read_text().split()
-        except OSError:  # a thread that ended meanwhile
-            continue
-        for child in children:
-            found |= _tree(int(child))
-    return found
-
-
 def test_no_worker_outlives_its_server(built: tuple[Path, BuildInfo]) -> None:
     """Forked workers must not keep their own pipe open: when the server stops, they exit."""
     from .server import running_server
@@ -87,7 +73,7 @@ def test_no_worker_outlives_its_server(built: tuple[Path, BuildInfo]) -> None:
         listeners = [p for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p)]
         roots = {int(p.name) for p in listeners}
         assert requests.get(base + "/sparql", params={"query": NEEDS_A_WORKER}, timeout=10).status_code == 200
-        pids = set().union(*(_tree(pid) for pid in roots))
+        pids = set().union(*(tree(pid) for pid in roots))
         assert len(pids) >= 4  # the server's main process, its web worker, the fork server, a query worker
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() and _alive(pid) for pid in pids):
@@ -108,7 +94,7 @@ def test_the_fork_server_starts_with_the_first_query_worker(built: tuple[Path, B
         roots = {int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p)}
 
         def helpers() -> list[str]:
-            found = [_cmdline(Path(f"/proc/{pid}")) for pid in set().union(*(_tree(pid) for pid in roots))]
+            found = [_cmdline(Path(f"/proc/{pid}")) for pid in set().union(*(tree(pid) for pid in roots))]
             return [c for c in found if "multiprocessing.forkserver" in c or "multiprocessing.resource_tracker" in c]
 
         lookup = "SELECT ?p ?o WHERE { <https://w3id.org/weihai-kg/id/place/weihai> ?p ?o }"
@@ -165,7 +151,7 @@ def test_a_stopped_server_exits_at_once_with_its_workers(built: tuple[Path, Buil
                     break
             except requests.RequestException:
                 time.sleep(0.1)
-        pids = _tree(proc.pid)
+        pids = set(tree(proc.pid))
         assert len(pids) >= 4  # main, web worker, fork server, a query worker
         started = time.monotonic()
         os.kill(proc.pid, signal.SIGTERM)
@@ -196,9 +182,9 @@ def test_a_server_stopped_while_its_workers_start_exits_at_once(built: tuple[Pat
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
     try:
         deadline = time.monotonic() + 30
-        while len(_tree(proc.pid)) < 3 and time.monotonic() < deadline:  # the main process and both web workers
+        while len(tree(proc.pid)) < 3 and time.monotonic() < deadline:  # the main process and both web workers
             time.sleep(0.01)
-        assert len(_tree(proc.pid)) >= 3
+        assert len(tree(proc.pid)) >= 3
         time.sleep(0.5)  # well inside the pause
         started = time.monotonic()
         os.kill(proc.pid, signal.SIGTERM)
@@ -228,9 +214,9 @@ def test_a_killed_web_worker_is_replaced_and_its_query_workers_go(built: tuple[P
         worker = int(Path(f"/proc/{main}/task/{main}/children").read_text().split()[0])
         # Either web worker may take a request; ask until this one has started a query worker
         deadline = time.monotonic() + 15
-        while len(_tree(worker)) < 3 and time.monotonic() < deadline:
+        while len(tree(worker)) < 3 and time.monotonic() < deadline:
             assert requests.get(base + "/sparql", params={"query": NEEDS_A_WORKER}, timeout=10).status_code == 200
-        doomed = _tree(worker)
+        doomed = set(tree(worker))
         assert len(doomed) >= 3  # the web worker, its fork server and a query worker
         os.kill(worker, signal.SIGKILL)
         deadline = time.monotonic() + 15
@@ -245,9 +231,9 @@ def test_a_killed_web_worker_is_replaced_and_its_query_workers_go(built: tuple[P
             time.sleep(0.1)
         assert not [pid for pid in doomed if _alive(pid)]
         # dead is not yet reaped: the server collects its child when it next looks (under load, a moment later)
-        while time.monotonic() < deadline and worker in _tree(main):
+        while time.monotonic() < deadline and worker in tree(main):
             time.sleep(0.1)
-        assert worker not in _tree(main)
+        assert worker not in tree(main)
 
 
 def _is_root(proc: Path) -> bool:

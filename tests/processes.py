@@ -1,0 +1,78 @@
+"""The processes of a server under test, and their memory: the benchmarks and the soak count
+a server as the process the harness started and all its descendants (main process, every
+web worker, query workers, fork servers), never one listener's tree."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def tree(pid: int) -> list[int]:
+    """A process and its descendants (those still running). Each thread lists the children
+    it started (``/proc/PID/task/TID/children``): a fork server started by a request thread is
+    under that thread, not under the main one."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        found.append(current)
+        for task in tasks:
+            try:
+                pending.extend(int(c) for c in Path(f"/proc/{current}/task/{task}/children").read_text().split())
+            except (FileNotFoundError, ProcessLookupError):  # a thread that ended meanwhile
+                continue
+    return found
+
+
+def tree_pss(pid: int) -> int:
+    """Memory of a process and its descendants, in KiB: the sum of their proportional set
+    sizes (PSS), so pages forked processes share are counted once, not once per process."""
+    total = 0
+    for current in tree(pid):
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def listeners(url: str) -> list[int]:
+    """The pids of the processes listening on the URL's port (from /proc/net/tcp and fd
+    links): one per web worker of a server that has several."""
+    port = int(url.split(":")[2].split("/")[0])
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "0A":
+            inodes.add(fields[9])
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1] in inodes for fd in os.listdir(f"/proc/{pid}/fd")):
+                found.append(int(pid))
+        except (FileNotFoundError, PermissionError, ProcessLookupError):
+            continue
+    if not found:
+        raise RuntimeError(f"nothing listens on {url}")
+    return found
+
+
+def _parent(pid: int) -> int:
+    # the field after the command name, which is in parentheses and may hold spaces
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def server_pid(url: str) -> int:
+    """The process this harness started for the server listening on the URL: the listener's
+    ancestor whose parent is this process. A server of several web workers has one listener
+    per worker; counting a listener's process tree alone would leave out the other workers."""
+    pid = listeners(url)[0]
+    while (parent := _parent(pid)) not in (os.getpid(), 0, 1):
+        pid = parent
+    return pid
