@@ -205,7 +205,20 @@ def test_serve_says_when_one_client_could_take_every_thread(monkeypatch: pytest.
     monkeypatch.delenv("WEIHAI_KG_CLIENT_QUEUE", raising=False)
     monkeypatch.delenv("WEIHAI_KG_QUERY_WORKERS", raising=False)
     assert thread_share_note(SERVE_DEFAULTS["threads"], {}) == ""
-    assert "24 + 2 query workers ≥ 8" in thread_share_note(8, {})
+    assert "24 + 2 query workers ≥ 8" in thread_share_note(8, {"QUERY_WORKERS": 2})
     assert "24 + 8 query workers ≥ 32" in thread_share_note(32, {"QUERY_WORKERS": 8})
     monkeypatch.setenv("WEIHAI_KG_CLIENT_QUEUE", "0")
     assert "WEIHAI_KG_CLIENT_QUEUE: no limit" in thread_share_note(SERVE_DEFAULTS["threads"], {})
+
+
+def test_auto_query_workers_share_the_cores_between_the_web_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ "auto" (the default) gives each web worker its share of the cores, at least one; a
+    number, given or from the environment, is taken as it is."""
+    from weihai_kg.web import query_workers, settings
+
+    monkeypatch.delenv("WEIHAI_KG_QUERY_WORKERS", raising=False)
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: set(range(8)))
+    assert [query_workers(settings({"WEB_WORKERS": n})) for n in (1, 2, 3, 16)] == [8, 4, 2, 1]
+    assert query_workers(settings({"WEB_WORKERS": 2, "QUERY_WORKERS": 3})) == 3
+    monkeypatch.setenv("WEIHAI_KG_QUERY_WORKERS", "5")
+    assert query_workers(settings({"WEB_WORKERS": 2})) == 5

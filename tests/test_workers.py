@@ -243,3 +243,21 @@ def _is_root(proc: Path) -> bool:
     except OSError:
         return False
     return "weihai_kg\x00serve" not in _cmdline(parent)
+
+
+def test_serve_gives_each_web_worker_its_share_of_the_cores(built: tuple[Path, BuildInfo]) -> None:
+    """What "auto" chose reaches every web worker: /healthz says how many query workers the
+    web worker answering may start."""
+    import os
+
+    import requests
+
+    from weihai_kg.cli import SERVE_DEFAULTS
+
+    from .server import running_server
+
+    cores = len(os.sched_getaffinity(0))
+    for web_workers in (SERVE_DEFAULTS["workers"], 1):
+        with running_server(built[0], "--workers", str(web_workers), "--access-log", "off") as base:
+            said = {requests.get(base + "/healthz", timeout=10).json()["query_workers"] for _ in range(6)}
+        assert said == {max(1, cores // web_workers)}, (web_workers, said)

@@ -141,6 +141,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         overrides["TRUST_PROXY"] = True
     if args.timeout is not None:
         overrides["QUERY_TIMEOUT"] = args.timeout
+    overrides["WEB_WORKERS"] = args.workers  # the app shares the cores out between them ("auto" query workers)
     if args.query_workers is not None:
         overrides["QUERY_WORKERS"] = args.query_workers
     if args.release:
@@ -159,10 +160,10 @@ def thread_share_note(threads: int, overrides: dict[str, object]) -> str:
     """What to tell the operator when one client's queries, running and waiting for a query
     worker, could hold every thread of a web worker: other clients would then wait for a
     thread even for a query the web process answers at once. Empty when some are left."""
-    from weihai_kg.web import settings
+    from weihai_kg.web import query_workers, settings
 
     config = settings(overrides)
-    queue, workers = int(config["CLIENT_QUEUE"]), int(config["QUERY_WORKERS"])
+    queue, workers = int(config["CLIENT_QUEUE"]), query_workers(config)
     if queue and queue + workers < threads:
         return ""
     limit = "no limit" if not queue else f"{queue} + {workers} query workers ≥ {threads}"
@@ -275,7 +276,12 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--server", default="granian", choices=["granian", "gunicorn"], help="the WSGI server (default granian: HTTP in Rust, the faster)")
     s.add_argument("--workers", type=int, default=SERVE_DEFAULTS["workers"], help=f"web worker processes (default {SERVE_DEFAULTS['workers']})")
     s.add_argument("--threads", type=int, default=SERVE_DEFAULTS["threads"], help=f"threads per web worker (default {SERVE_DEFAULTS['threads']})")
-    s.add_argument("--query-workers", type=int, help="query processes per web worker at most, started when needed (default 2, or $WEIHAI_KG_QUERY_WORKERS)")
+    s.add_argument(
+        "--query-workers",
+        type=int,
+        help="query processes per web worker at most, started when needed (default: the cores shared out between the web workers, "
+        "at least 1; or $WEIHAI_KG_QUERY_WORKERS)",
+    )
     s.add_argument("--timeout", type=float, help="seconds a query may run (default 10, or $WEIHAI_KG_QUERY_TIMEOUT)")
     s.add_argument("--access-log", default="-", metavar="FILE", help="where to log each request: a file, - (standard output; default) or off")
     s.add_argument("--remote", metavar="QUERY_URL", help="answer from this SPARQL server instead of the embedded store (or $WEIHAI_KG_REMOTE)")

@@ -33,7 +33,10 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_DIR": "",  # the named queries
     "SHAPES_DIR": "",  # served at /shapes
     "QUERY_TIMEOUT": 10.0,  # seconds a query may run before its worker is stopped
-    "QUERY_WORKERS": 2,  # worker processes per web worker, at most (started when needed)
+    # worker processes per web worker, at most (started when needed); "auto": the cores this
+    # process may run on, shared out between WEB_WORKERS (query_workers below)
+    "QUERY_WORKERS": "auto",
+    "WEB_WORKERS": 1,  # web worker processes of the server (weihai-kg serve sets it)
     "QUERY_WORKER_IDLE_SECONDS": 60.0,  # an idle query worker stops after this long (0: never)
     "IN_PROCESS_ROWS": 5000,  # most rows of work (query/work_bound.py) a query may take in the web process, unlimited in time (0: one-pattern queries only)
     # queries one client address may have waiting for a worker (0: no limit); with the query
@@ -70,6 +73,19 @@ def settings(overrides: Mapping[str, Any] | None = None) -> Config:
     return config
 
 
+def query_workers(config: Mapping[str, Any]) -> int:
+    """The most query workers one web worker may start. "auto" gives one per core, the cores
+    shared out between the web workers (at least one each): a heavy query runs on one core
+    and computes all the while, so workers past the cores add memory (a heavy query's worker
+    peaks near Oxigraph's whole process), not answers; on 2 cores and 2 web workers, 1 each
+    served the full mix at 1M as fast as 2 each, with 27-33 % less memory at c=8 and c=32
+    (README, Speed and scale)."""
+    value = config["QUERY_WORKERS"]
+    if value != "auto":
+        return int(value)
+    return max(1, len(os.sched_getaffinity(0)) // max(1, int(config["WEB_WORKERS"])))
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; raises StoreNotFound/StoreError if the store cannot be opened.
 
@@ -97,7 +113,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         timeout=float(app.config["QUERY_TIMEOUT"]),
         max_query_chars=int(app.config["MAX_QUERY_CHARS"]),
         max_rows=int(app.config["MAX_ROWS"]),
-        workers=int(app.config["QUERY_WORKERS"]),
+        workers=query_workers(app.config),
         client_queue=int(app.config["CLIENT_QUEUE"]),
         worker_idle=float(app.config["QUERY_WORKER_IDLE_SECONDS"]),
         in_process_rows=int(app.config["IN_PROCESS_ROWS"]),

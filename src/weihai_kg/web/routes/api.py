@@ -36,7 +36,16 @@ def named_queries() -> dict[str, NamedQuery]:
 def healthz() -> Response:
     snapshot = state.snapshot()
     info = snapshot.info
-    return jsonify(status="ok", store=str(snapshot.path.name), build=info.build_id, built_at=info.built_at, quads=info.quads, pid=os.getpid())
+    # query_workers: the most this web worker starts (an operator checks what "auto" chose)
+    return jsonify(
+        status="ok",
+        store=str(snapshot.path.name),
+        build=info.build_id,
+        built_at=info.built_at,
+        quads=info.quads,
+        pid=os.getpid(),
+        query_workers=snapshot.service.limits.workers,
+    )
 
 
 def _wants_html(offered: list[formats.Format]) -> bool:
