@@ -16,7 +16,7 @@ from weihai_kg.query.run import Job
 from weihai_kg.query.workers import WorkerPool
 from weihai_kg.store.layout import BuildInfo
 
-from .processes import tree
+from .processes import server_pid, tree
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 # OPTIONAL has no work bound (query/work_bound.py): a server always sends this to a worker
@@ -69,9 +69,7 @@ def test_no_worker_outlives_its_server(built: tuple[Path, BuildInfo]) -> None:
     with running_server(built[0], "--query-workers", "2") as base:
         import requests
 
-        port = int(base.rsplit(":", 1)[1])
-        listeners = [p for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p)]
-        roots = {int(p.name) for p in listeners}
+        roots = {server_pid(base)}
         assert requests.get(base + "/sparql", params={"query": NEEDS_A_WORKER}, timeout=10).status_code == 200
         pids = set().union(*(tree(pid) for pid in roots))
         assert len(pids) >= 4  # the server's main process, its web worker, the fork server, a query worker
@@ -90,8 +88,7 @@ def test_the_fork_server_starts_with_the_first_query_worker(built: tuple[Path, B
     with running_server(built[0], "--workers", "1") as base:
         import requests
 
-        port = int(base.rsplit(":", 1)[1])
-        roots = {int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p)}
+        roots = {server_pid(base)}
 
         def helpers() -> list[str]:
             found = [_cmdline(Path(f"/proc/{pid}")) for pid in set().union(*(tree(pid) for pid in roots))]
@@ -209,8 +206,7 @@ def test_a_killed_web_worker_is_replaced_and_its_query_workers_go(built: tuple[P
     from .server import running_server
 
     with running_server(built[0], "--server", server, "--query-workers", "2", "--access-log", "off") as base:
-        port = int(base.rsplit(":", 1)[1])
-        main = next(int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}" in _cmdline(p) and _is_root(p))
+        main = server_pid(base)
         worker = int(Path(f"/proc/{main}/task/{main}/children").read_text().split()[0])
         # Either web worker may take a request; ask until this one has started a query worker
         deadline = time.monotonic() + 15
@@ -234,15 +230,6 @@ def test_a_killed_web_worker_is_replaced_and_its_query_workers_go(built: tuple[P
         while time.monotonic() < deadline and worker in tree(main):
             time.sleep(0.1)
         assert worker not in tree(main)
-
-
-def _is_root(proc: Path) -> bool:
-    """Whether this process's parent is not itself a weihai-kg server (the main process)."""
-    try:
-        parent = Path(f"/proc/{(proc / 'stat').read_text().rsplit(')', 1)[1].split()[1]}")
-    except OSError:
-        return False
-    return "weihai_kg\x00serve" not in _cmdline(parent)
 
 
 def test_serve_gives_each_web_worker_its_share_of_the_cores(built: tuple[Path, BuildInfo]) -> None:
