@@ -248,3 +248,28 @@ def test_serve_gives_each_web_worker_its_share_of_the_cores(built: tuple[Path, B
         with running_server(built[0], "--workers", str(web_workers), "--access-log", "off") as base:
             said = {requests.get(base + "/healthz", timeout=10).json()["query_workers"] for _ in range(6)}
         assert said == {max(1, cores // web_workers)}, (web_workers, said)
+
+
+def test_an_idle_servers_query_worker_stops_after_the_idle_setting(built: tuple[Path, BuildInfo]) -> None:
+    """QUERY_WORKER_IDLE_SECONDS travels from the environment through ``serve`` to each web
+    worker's pool: the worker a query started is gone once the server has been idle that long,
+    and the next query starts another."""
+    import requests
+
+    from .server import running_server
+
+    def query_workers(main: int) -> int:
+        # the fork server and the workers forked from it share its command line
+        return max(0, sum("multiprocessing.forkserver" in _cmdline(Path(f"/proc/{pid}")) for pid in tree(main)) - 1)
+
+    with running_server(built[0], "--workers", "1", "--access-log", "off", env={"WEIHAI_KG_QUERY_WORKER_IDLE_SECONDS": "1"}) as base:
+        main = server_pid(base)
+        assert requests.get(base + "/sparql", params={"query": NEEDS_A_WORKER}, timeout=10).status_code == 200
+        assert query_workers(main) == 1
+        deadline = time.monotonic() + 20  # one second idle, checked every quarter second; generous for a loaded machine
+        while query_workers(main) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert query_workers(main) == 0
+        again = NEEDS_A_WORKER.replace("?n", "?count")  # another text: the first answer is in the result cache
+        assert requests.get(base + "/sparql", params={"query": again}, timeout=10).status_code == 200
+        assert query_workers(main) == 1

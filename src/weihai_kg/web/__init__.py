@@ -37,7 +37,9 @@ DEFAULTS: dict[str, Any] = {
     # process may run on, shared out between WEB_WORKERS (query_workers below)
     "QUERY_WORKERS": "auto",
     "WEB_WORKERS": 1,  # web worker processes of the server (weihai-kg serve sets it)
-    "QUERY_WORKER_IDLE_SECONDS": 60.0,  # an idle query worker stops after this long (0: never)
+    # an idle query worker stops after this long (0: never). It holds the store's caches (about
+    # 85 MiB at 1M triples); starting another costs the next query about 30 ms (README, Speed)
+    "QUERY_WORKER_IDLE_SECONDS": 10.0,
     "IN_PROCESS_ROWS": 5000,  # most rows of work (query/work_bound.py) a query may take in the web process, unlimited in time (0: one-pattern queries only)
     # queries one client address may have waiting for a worker (0: no limit); with the query
     # workers below serve's 32 threads, so that other clients always find a thread
