@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.processes import tree_cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -183,6 +185,7 @@ class Slot:
     errors: int = 0
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    cpu_seconds: float = 0.0  # the server's, over its counted slots (when its process is known)
 
 
 def _client(args: tuple[Any, ...]) -> tuple[int, int, list[float]]:
@@ -255,10 +258,21 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def measure(
-    endpoints: dict[str, str], mix: list[Query], concurrency: int, rounds: int, seconds: float, seed: int = 7, unique: bool = False
+    endpoints: dict[str, str],
+    mix: list[Query],
+    concurrency: int,
+    rounds: int,
+    seconds: float,
+    seed: int = 7,
+    unique: bool = False,
+    pids: dict[str, int] | None = None,
 ) -> dict[str, dict[str, float]]:
     """A B B A rounds; returns per endpoint req/s, p50/p99 (ms), errors and ratio to the first.
-    ``unique``: every request's text differs (see ``_client``), so no answer is asked twice."""
+    ``unique``: every request's text differs (see ``_client``), so no answer is asked twice.
+    With ``pids`` (each server's process), also the server's CPU time per answer, in µs: user
+    and system time over its process tree, read around each of its slots. The load generator
+    shares the cores, so req/s alone mixes its cost in; this is the server's alone."""
+
     names = list(endpoints)
     slots = {n: Slot(n) for n in names}
     processes = max(1, min(concurrency, 4))
@@ -267,10 +281,13 @@ def measure(
             run_slot(pool, endpoints[name], mix, min(1.0, seconds), concurrency, processes, seed, unique)
         for r in range(rounds):
             for name in names + names[::-1]:
+                pid = (pids or {}).get(name)
+                cpu = tree_cpu_seconds(pid) if pid else 0.0
                 started = time.perf_counter()
                 done, errors, latencies = run_slot(pool, endpoints[name], mix, seconds, concurrency, processes, seed + r, unique)
                 slot = slots[name]
                 slot.seconds += time.perf_counter() - started
+                slot.cpu_seconds += tree_cpu_seconds(pid) - cpu if pid else 0.0
                 slot.requests += done
                 slot.errors += errors
                 slot.latencies.extend(latencies)
@@ -287,14 +304,18 @@ def measure(
             "requests": s.requests,
             "ratio": round(rate / first, 3) if first else float("nan"),
         }
+        if pids and name in pids and s.requests:
+            table[name]["server_cpu_us"] = round(s.cpu_seconds / s.requests * 1e6, 1)
     return table
 
 
 def print_table(title: str, table: dict[str, dict[str, float]]) -> None:
     print(f"\n{title}")
-    print(f"{'endpoint':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}")
+    cpu = all("server_cpu_us" in row for row in table.values())
+    print(f"{'endpoint':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}" + (f" {'cpu µs/answer':>14}" if cpu else ""))
     for name, row in table.items():
-        print(f"{name:<12} {row['req_per_s']:>9.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['errors']:>7} {row['ratio']:>6.2f}")
+        line = f"{name:<12} {row['req_per_s']:>9.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['errors']:>7} {row['ratio']:>6.2f}"
+        print(line + (f" {row['server_cpu_us']:>14.1f}" if cpu else ""))
 
 
 def main() -> int:

@@ -135,7 +135,7 @@ def main() -> int:
         results = {}
         for c in args.concurrency:
             with peak_memory(pids) as peaks:
-                table = load.measure(endpoints, mix, c, args.rounds, args.seconds, unique=args.unique)
+                table = load.measure(endpoints, mix, c, args.rounds, args.seconds, unique=args.unique, pids=pids)
             for name in table:
                 table[name]["peak_pss_mib"] = round(peaks[name] / 1024, 1)
             load.print_table(f"mix {args.mix}, {args.triples} triples, concurrency {c}", table)

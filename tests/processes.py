@@ -42,6 +42,21 @@ def tree_pss(pid: int) -> int:
     return total
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process and its running descendants have used so far, in
+    seconds; a descendant that ended meanwhile takes its share with it, so read it over
+    spans in which none end (a load of queries that need no worker, or an idle setting
+    longer than the span)."""
+    ticks = 0
+    for current in tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def listeners(url: str) -> list[int]:
     """The pids of the processes listening on the URL's port (from /proc/net/tcp and fd
     links): one per web worker of a server that has several."""

@@ -28,9 +28,13 @@ def test_same_answers_as_oxigraph_and_a_short_measurement(built: tuple[Path, Bui
         mix = load.build_mix("full", endpoints["weihai-kg"], 7)
         assert {q.kind.split(":")[0] for q in mix} == {"named", "lookup", "join", "construct", "aggregate", "search"}
         assert load.check_answers(endpoints, mix) == []
-        table = load.measure(endpoints, mix, concurrency=2, rounds=1, seconds=0.5)
+        pids = {name: server_pid(url) for name, url in endpoints.items()}
+        table = load.measure(endpoints, mix, concurrency=2, rounds=1, seconds=0.5, pids=pids)
+    cores = len(os.sched_getaffinity(0))
     for row in table.values():
         assert row["errors"] == 0 and row["requests"] > 0 and row["p99_ms"] >= row["p50_ms"] > 0
+        # the server's CPU per answer: something, and no more than every core busy for each answer's share of the slots
+        assert 0 < row["server_cpu_us"] <= cores * 1e6 / row["req_per_s"] * 1.5, row
     # the ratios are each endpoint's rate over the first's, as the README's tables read them
     first = table["weihai-kg"]["req_per_s"]
     assert abs(table["oxigraph"]["ratio"] - table["oxigraph"]["req_per_s"] / first) < 0.01
