@@ -36,10 +36,10 @@ _GZIP_LOCK = threading.Lock()
 def finish(reply: Reply, environ: Mapping[str, Any], info: BuildInfo | None) -> Reply:
     """``reply`` with validators (a GET or HEAD that succeeded), as 304 when the client's
     copy is current, and gzip-encoded when the client accepts it."""
+    if reply.status != 200 or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return reply  # first: a POSTed query (most of the light ones) needs nothing more
     headers = dict((k.lower(), v) for k, v in reply.headers)
     media_type = headers.get("content-type", "").split(";", 1)[0]
-    if reply.status != 200 or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-        return reply
     if media_type.startswith(COMPRESSIBLE) and "content-encoding" not in headers:
         reply.headers = [(k, v) for k, v in reply.headers if k.lower() != "vary"]
         reply.headers.append(("Vary", ", ".join(filter(None, [headers.get("vary", ""), "Accept-Encoding"]))))

@@ -25,10 +25,10 @@ class Reply:
 
     @property
     def status_line(self) -> str:
-        try:
-            return f"{self.status} {HTTPStatus(self.status).phrase}"
-        except ValueError:
-            return str(self.status)
+        return _STATUS_LINES.get(self.status) or str(self.status)
+
+
+_STATUS_LINES = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}  # built once: every answer needs one
 
 
 def policy(mimetype: str) -> list[tuple[str, str]]:
