@@ -25,12 +25,11 @@ import argparse
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from tests.processes import server_pid, tree_pss
+from tests.processes import every, server_pid, tree_pss
 from tests.server import running_server
 
 from bench import load
@@ -68,21 +67,13 @@ def prepared(triples: int) -> tuple[Path, Path, Path]:
 @contextmanager
 def peak_memory(pids: dict[str, int]) -> Iterator[dict[str, int]]:
     peaks = dict.fromkeys(pids, 0)
-    stop = threading.Event()
 
     def sample() -> None:
-        while not stop.is_set():
-            for name, pid in pids.items():
-                peaks[name] = max(peaks[name], tree_pss(pid))
-            stop.wait(0.5)
+        for name, pid in pids.items():
+            peaks[name] = max(peaks[name], tree_pss(pid))
 
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
+    with every(0.5, sample):
         yield peaks
-    finally:
-        stop.set()
-        thread.join()
 
 
 def main() -> int:

@@ -5,6 +5,9 @@ web worker, query workers, fork servers), never one listener's tree."""
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -28,18 +31,47 @@ def tree(pid: int) -> list[int]:
     return found
 
 
+def pss(pid: int) -> int:
+    """A process's proportional set size (PSS) in KiB: pages it shares with others (forked
+    processes share many) count in part; 0 for a process that ended."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
 def tree_pss(pid: int) -> int:
-    """Memory of a process and its descendants, in KiB: the sum of their proportional set
-    sizes (PSS), so pages forked processes share are counted once, not once per process."""
-    total = 0
-    for current in tree(pid):
-        try:
-            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
+    """Memory of a process and its descendants, in KiB: the sum of their PSS, so pages forked
+    processes share are counted once, not once per process."""
+    return sum(pss(current) for current in tree(pid))
+
+
+def role(pid: int, main: int) -> str:
+    """What a process of the server whose main process is ``main`` is: main, web worker, fork
+    server, query worker (forked by a fork server, whose command line it keeps) or resource
+    tracker; "ended" when it is gone."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        parent = _parent(pid)
+    except (FileNotFoundError, ProcessLookupError):
+        return "ended"
+    if pid == main:
+        return "main"
+    if b"multiprocessing.resource_tracker" in command:
+        return "resource tracker"
+    if b"multiprocessing.forkserver" in command:
+        return "query worker" if b"multiprocessing.forkserver" in _cmdline(parent) else "fork server"
+    return "web worker" if parent == main else "other"
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
 
 
 def tree_cpu_seconds(pid: int) -> float:
@@ -91,3 +123,23 @@ def server_pid(url: str) -> int:
     while (parent := _parent(pid)) not in (os.getpid(), 0, 1):
         pid = parent
     return pid
+
+
+@contextmanager
+def every(seconds: float, sample: Callable[[], object]) -> Iterator[None]:
+    """Calls ``sample`` as the block starts, then every ``seconds``, in a thread of its own
+    until the block ends: how the benchmarks watch a server's memory under load."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            sample()
+            stop.wait(seconds)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()

@@ -116,3 +116,24 @@ def test_the_process_tree_holds_children_started_by_any_thread() -> None:
         thread.join()
         started[0].kill()
         started[0].wait()
+
+
+def test_memory_benchmark_names_every_process_of_the_server(built: tuple[Path, BuildInfo]) -> None:
+    """``bench.memory``'s short run: at the server's peak each process has its role (the main
+    process, both web workers, and the fork server, resource tracker and query worker that a
+    query needing a worker starts), the parts add up to the peak, and no process's own peak
+    is below its share at that moment."""
+    from bench import memory
+
+    with running_server(built[0], "--access-log", "off", "--workers", "2") as base:
+        url = base + "/sparql"
+        needs_a_worker = load.Query("aggregate", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?x } }", False)
+        peak, row = memory.measure(url, [needs_a_worker], concurrency=4, rounds=1, seconds=1.0)
+    assert row["errors"] == 0 and row["requests"] > 0
+    assert peak.total == sum(kib for _, kib in peak.at_peak.values())
+    kinds = [kind for kind, _ in peak.own.values()]
+    assert kinds.count("main") == 1 and kinds.count("web worker") == 2
+    assert {"fork server", "resource tracker", "query worker"} <= set(kinds)
+    for pid, (_, kib) in peak.at_peak.items():
+        assert peak.own[pid][1] >= kib
+    assert "peak of the whole server" in memory.report(peak)
