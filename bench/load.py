@@ -272,7 +272,6 @@ def measure(
     With ``pids`` (each server's process), also the server's CPU time per answer, in µs: user
     and system time over its process tree, read around each of its slots. The load generator
     shares the cores, so req/s alone mixes its cost in; this is the server's alone."""
-
     names = list(endpoints)
     slots = {n: Slot(n) for n in names}
     processes = max(1, min(concurrency, 4))

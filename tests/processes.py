@@ -53,8 +53,8 @@ def role(pid: int, main: int) -> str:
     """What a process of the server whose main process is ``main`` is: main, web worker, fork
     server, query worker (forked by a fork server, whose command line it keeps) or resource
     tracker; "ended" when it is gone."""
+    command = _cmdline(pid)
     try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes()
         parent = _parent(pid)
     except (FileNotFoundError, ProcessLookupError):
         return "ended"
@@ -75,17 +75,17 @@ def _cmdline(pid: int) -> bytes:
 
 
 def tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user and system) a process and its running descendants have used so far, in
-    seconds; a descendant that ended meanwhile takes its share with it, so read it over
-    spans in which none end (a load of queries that need no worker, or an idle setting
-    longer than the span)."""
+    """CPU time (user and system) a process and its descendants have used so far, in seconds.
+    Each process's own time and that of its children that ended and were reaped (proc(5)'s
+    cutime and cstime): a query worker stopped when idle is reaped by its fork server, so
+    its time stays counted after it is gone."""
     ticks = 0
     for current in tree(pid):
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
         except (FileNotFoundError, ProcessLookupError):
             continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+        ticks += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime: fields 14 to 17
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

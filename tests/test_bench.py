@@ -137,3 +137,14 @@ def test_memory_benchmark_names_every_process_of_the_server(built: tuple[Path, B
     for pid, (_, kib) in peak.at_peak.items():
         assert peak.own[pid][1] >= kib
     assert "peak of the whole server" in memory.report(peak)
+
+
+def test_cpu_time_of_a_process_tree_keeps_children_that_ended() -> None:
+    """A query worker stopped when idle must not take its CPU time out of the server's: a
+    child that ended and was reaped still counts, through its parent's cutime and cstime."""
+    from .processes import tree_cpu_seconds
+
+    before = tree_cpu_seconds(os.getpid())
+    child = subprocess.run([sys.executable, "-c", "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"], check=True)
+    assert child.returncode == 0
+    assert tree_cpu_seconds(os.getpid()) - before >= 0.25  # the child's 0.3 s (ticks of 10 ms)
