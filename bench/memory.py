@@ -47,8 +47,9 @@ def sampled(main: int) -> Iterator[Peak]:
         for pid, (kind, kib) in parts.items():
             if kib > peak.own.get(pid, ("", 0))[1]:
                 peak.own[pid] = (kind, kib)
-        if sum(kib for _, kib in parts.values()) > peak.total:
-            peak.total, peak.at_peak = sum(kib for _, kib in parts.values()), parts
+        total = sum(kib for _, kib in parts.values())
+        if total > peak.total:
+            peak.total, peak.at_peak = total, parts
 
     with every(SAMPLE_SECONDS, sample):
         yield peak

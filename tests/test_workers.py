@@ -16,7 +16,7 @@ from weihai_kg.query.run import Job
 from weihai_kg.query.workers import WorkerPool
 from weihai_kg.store.layout import BuildInfo
 
-from .processes import server_pid, tree
+from .processes import role, server_pid, tree
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 # OPTIONAL has no work bound (query/work_bound.py): a server always sends this to a worker
@@ -259,8 +259,7 @@ def test_an_idle_servers_query_worker_stops_after_the_idle_setting(built: tuple[
     from .server import running_server
 
     def query_workers(main: int) -> int:
-        # the fork server and the workers forked from it share its command line
-        return max(0, sum("multiprocessing.forkserver" in _cmdline(Path(f"/proc/{pid}")) for pid in tree(main)) - 1)
+        return sum(role(pid, main) == "query worker" for pid in tree(main))
 
     with running_server(built[0], "--workers", "1", "--access-log", "off", env={"WEIHAI_KG_QUERY_WORKER_IDLE_SECONDS": "1"}) as base:
         main = server_pid(base)
