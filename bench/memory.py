@@ -6,8 +6,8 @@ Starts ``weihai-kg serve`` as ``bench/throughput.py`` does (rows up to 1,000,000
 limit, no access log, ``--cache named`` unless told), runs the mix against it alone as
 ``throughput`` does (a warm-up, then two slots of ``--seconds`` a round, new connections each
 slot), samples the PSS of every process of the server every 0.2 s, and prints, for the
-sample where their sum peaked, each process with its role (main, web worker, fork server,
-resource tracker, query worker) and its PSS, then each process's own peak. ``throughput``
+sample where their sum peaked, each process with its role (main, web worker, query broker,
+fork server, resource tracker, query worker) and its PSS, then each process's own peak. ``throughput``
 says how much; this says which process holds it. Entities for the mix are sampled from an
 Oxigraph copy, so that sampling starts no query worker here.
 """

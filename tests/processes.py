@@ -50,9 +50,9 @@ def tree_pss(pid: int) -> int:
 
 
 def role(pid: int, main: int) -> str:
-    """What a process of the server whose main process is ``main`` is: main, web worker, fork
-    server, query worker (forked by a fork server, whose command line it keeps) or resource
-    tracker; "ended" when it is gone."""
+    """What a process of the server whose main process is ``main`` is: main, web worker, query
+    broker, fork server, query worker (forked by a fork server, whose command line it keeps) or
+    resource tracker; "ended" when it is gone."""
     command = _cmdline(pid)
     try:
         parent = _parent(pid)
@@ -64,6 +64,8 @@ def role(pid: int, main: int) -> str:
         return "resource tracker"
     if b"multiprocessing.forkserver" in command:
         return "query worker" if b"multiprocessing.forkserver" in _cmdline(parent) else "fork server"
+    if b"weihai_kg.query.broker" in command:
+        return "query broker"
     return "web worker" if parent == main else "other"
 
 
@@ -92,12 +94,37 @@ def tree_cpu_seconds(pid: int) -> float:
 def listeners(url: str) -> list[int]:
     """The pids of the processes listening on the URL's port (from /proc/net/tcp and fd
     links): one per web worker of a server that has several."""
-    port = int(url.split(":")[2].split("/")[0])
+    found = _owners(_sockets(_port(url), "0A"))
+    if not found:
+        raise RuntimeError(f"nothing listens on {url}")
+    return found
+
+
+def connection_owner(url: str, client_port: int) -> int:
+    """The server process holding the connection a client opened from ``client_port`` to the
+    URL's port: which web worker the kernel gave that connection to."""
+    found = _owners(_sockets(_port(url), "01", client_port))
+    if len(found) != 1:
+        raise RuntimeError(f"no one process of the server holds the connection from port {client_port}: {found}")
+    return found[0]
+
+
+def _port(url: str) -> int:
+    return int(url.split(":")[2].split("/")[0])
+
+
+def _sockets(port: int, state: str, remote_port: int | None = None) -> set[str]:
+    """Inodes of the TCP sockets on local ``port`` in ``state`` (0A listening, 01 established)."""
     inodes = set()
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
-        if int(fields[1].split(":")[1], 16) == port and fields[3] == "0A":
+        remote = int(fields[2].split(":")[1], 16)
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == state and remote_port in (None, remote):
             inodes.add(fields[9])
+    return inodes
+
+
+def _owners(inodes: set[str]) -> list[int]:
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -105,8 +132,6 @@ def listeners(url: str) -> list[int]:
                 found.append(int(pid))
         except (FileNotFoundError, PermissionError, ProcessLookupError):
             continue
-    if not found:
-        raise RuntimeError(f"nothing listens on {url}")
     return found
 
 

@@ -120,9 +120,9 @@ def test_the_process_tree_holds_children_started_by_any_thread() -> None:
 
 def test_memory_benchmark_names_every_process_of_the_server(built: tuple[Path, BuildInfo]) -> None:
     """``bench.memory``'s short run: at the server's peak each process has its role (the main
-    process, both web workers, and the fork server, resource tracker and query worker that a
-    query needing a worker starts), the parts add up to the peak, and no process's own peak
-    is below its share at that moment."""
+    process, both web workers, the query broker, and the fork server, resource tracker and
+    query worker that a query needing a worker starts), the parts add up to the peak, and no
+    process's own peak is below its share at that moment."""
     from bench import memory
 
     with running_server(built[0], "--access-log", "off", "--workers", "2") as base:
@@ -132,7 +132,7 @@ def test_memory_benchmark_names_every_process_of_the_server(built: tuple[Path, B
     assert row["errors"] == 0 and row["requests"] > 0
     assert peak.total == sum(kib for _, kib in peak.at_peak.values())
     kinds = [kind for kind, _ in peak.own.values()]
-    assert kinds.count("main") == 1 and kinds.count("web worker") == 2
+    assert kinds.count("main") == 1 and kinds.count("web worker") == 2 and kinds.count("query broker") == 1
     assert {"fork server", "resource tracker", "query worker"} <= set(kinds)
     for pid, (_, kib) in peak.at_peak.items():
         assert peak.own[pid][1] >= kib

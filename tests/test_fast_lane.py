@@ -55,7 +55,7 @@ def test_not_bounded(query: str) -> None:
 class NoWorkers:
     """A runner that fails the test if a query reaches it."""
 
-    def run(self, job: Job) -> Answer:
+    def run(self, job: Job, client: str = "") -> Answer:
         raise AssertionError(f"sent to a worker: {job.query}")
 
     def close(self) -> None:

@@ -113,7 +113,7 @@ def test_the_bound_is_never_below_the_answer(report: tuple[Store, Degrees]) -> N
 class NoWorkers:
     """A runner that fails the test if a query reaches it."""
 
-    def run(self, job: Job) -> Answer:
+    def run(self, job: Job, client: str = "") -> Answer:
         raise AssertionError(f"sent to a worker: {job.query}")
 
     def close(self) -> None:

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import QueryTriples
 
@@ -21,6 +22,9 @@ from weihai_kg.query.named import find_query, load_queries, run_named
 from weihai_kg.read.stats import compute_stats
 from weihai_kg.store.layout import ENV_STORE, open_store, resolve_store_path
 from weihai_kg.validation.engines import ENGINES
+
+if TYPE_CHECKING:
+    from weihai_kg.query.broker import BrokerProcess
 
 
 def _paths(args: argparse.Namespace) -> ProjectPaths:
@@ -152,8 +156,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     note = thread_share_note(args.threads, overrides)
     if note:
         print(f"note: {note}", file=sys.stderr)
-    serve(args.host, args.port, args.workers, args.threads, overrides, args.access_log, args.server)
+    if args.remote:
+        serve(args.host, args.port, args.workers, args.threads, overrides, args.access_log, args.server)
+        return 0
+    broker = start_broker(overrides)  # one set of query workers for every web worker
+    try:
+        serve(args.host, args.port, args.workers, args.threads, overrides, args.access_log, args.server)
+    finally:
+        broker.stop()
     return 0
+
+
+def start_broker(overrides: dict[str, object]) -> BrokerProcess:
+    """The server's query broker with serve's settings; its socket goes to the web workers as ``BROKER``."""
+    from weihai_kg.query.broker import BrokerProcess
+    from weihai_kg.web import query_workers, settings
+
+    config = settings(overrides)
+    slots = query_workers(config, server_wide=True)
+    broker = BrokerProcess(slots, int(config["CLIENT_QUEUE"]), float(config["QUERY_TIMEOUT"]), float(config["QUERY_WORKER_IDLE_SECONDS"]))
+    overrides["BROKER"] = broker.address
+    return broker
 
 
 def thread_share_note(threads: int, overrides: dict[str, object]) -> str:
@@ -163,7 +186,7 @@ def thread_share_note(threads: int, overrides: dict[str, object]) -> str:
     from weihai_kg.web import query_workers, settings
 
     config = settings(overrides)
-    queue, workers = int(config["CLIENT_QUEUE"]), query_workers(config)
+    queue, workers = int(config["CLIENT_QUEUE"]), query_workers(config, server_wide=not config["REMOTE"])
     if queue and queue + workers < threads:
         return ""
     limit = "no limit" if not queue else f"{queue} + {workers} query workers ≥ {threads}"
@@ -279,8 +302,8 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--query-workers",
         type=int,
-        help="query processes per web worker at most, started when needed (default: the cores shared out between the web workers, "
-        "at least 1; or $WEIHAI_KG_QUERY_WORKERS)",
+        help="query processes for the whole server at most, shared by its web workers and started when needed "
+        "(default: one per core; or $WEIHAI_KG_QUERY_WORKERS; with --remote, concurrent queries per web worker)",
     )
     s.add_argument("--timeout", type=float, help="seconds a query may run (default 10, or $WEIHAI_KG_QUERY_TIMEOUT)")
     s.add_argument("--access-log", default="-", metavar="FILE", help="where to log each request: a file, - (standard output; default) or off")

@@ -19,8 +19,12 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Protocol
 
 from weihai_kg.errors import ServiceBusy, TooManyQueries
+
+if TYPE_CHECKING:
+    from weihai_kg.query.run import Answer, Job
 
 
 class _Ticket:
@@ -106,3 +110,29 @@ class FairShare:
         with self._lock:
             clients = set(self._running) | set(self._waiting)
             return {c: (self._running.get(c, 0), len(self._waiting.get(c, ()))) for c in sorted(clients)}
+
+
+class Lent(Protocol):
+    """What the fair share lends: a web worker's own query workers, or a remote server."""
+
+    def run(self, job: Job) -> Answer: ...
+
+    def close(self) -> None: ...
+
+
+class Shared:
+    """``runner`` lent to clients by a FairShare of ``slots``: each query runs when its
+    client's turn comes (see FairShare). The server's one broker (``query.broker``) shares its
+    workers the same way, for every web worker at once."""
+
+    def __init__(self, runner: Lent, slots: int, queue_limit: int, timeout: float) -> None:
+        self.runner = runner
+        self.share = FairShare(slots, queue_limit)
+        self.timeout = timeout
+
+    def run(self, job: Job, client: str) -> Answer:
+        with self.share.slot(client, self.timeout):
+            return self.runner.run(job)
+
+    def close(self) -> None:
+        self.runner.close()

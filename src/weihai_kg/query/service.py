@@ -9,20 +9,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pyoxigraph import BlankNode, NamedNode, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, Triple, parse, parse_query_results
 
 from weihai_kg import formats
 from weihai_kg.errors import KgError, QueryTooLong, ServiceClauseRefused
 from weihai_kg.query import fast_lane
-from weihai_kg.query.fair_share import FairShare
+from weihai_kg.query.fair_share import Shared
 from weihai_kg.query.run import Answer, Job
 from weihai_kg.query.text import query_form, uses_service
 from weihai_kg.query.work_bound import work_bound
 from weihai_kg.query.workers import WorkerPool
 from weihai_kg.store.degrees import Degrees
 from weihai_kg.store.reading import GraphName, Object, ReadStore, Subject
+
+if TYPE_CHECKING:
+    from weihai_kg.query.broker import BrokerLink
 
 
 @dataclass(frozen=True)
@@ -51,32 +54,36 @@ def _read(text: str) -> tuple[str, bool]:
 
 
 class Runner(Protocol):
-    """What answers a checked query: the worker pool over the embedded store, or a remote server."""
+    """What answers a checked query for ``client`` when its turn comes: the server's query
+    broker, or a fair share (``Shared``) of the web worker's own workers or of a remote server."""
 
-    def run(self, job: Job) -> Answer: ...
+    def run(self, job: Job, client: str) -> Answer: ...
 
     def close(self) -> None: ...
 
 
 class QueryService:
-    """Checks, then answers, queries with ``runner``: the worker pool over the embedded store
+    """Checks, then answers, queries with ``runner``: workers over the embedded store
     (``QueryService.embedded``) or a remote SPARQL server. Every rule applies to both.
     ``local``, the web process's own read-only store, answers the queries whose work is bounded
     before they run (``in_process``); the others wait for a worker in the fair share."""
 
     def __init__(self, runner: Runner, limits: Limits, local: Store | None = None, degrees: Degrees | None = None) -> None:
         self.limits = limits
-        self.pool = runner
+        self.runner = runner
         self.local = local
         self.degrees = degrees
-        self.share = FairShare(limits.workers, limits.client_queue)
         self._bounds: dict[str, int | None] = {}  # query text → its work bound under this build's degrees
 
     @classmethod
-    def embedded(cls, store_path: Path, limits: Limits) -> QueryService:
-        """A service whose workers (started when a query needs one) open ``store_path``; give
-        it ``local`` and the build's degrees once the store is open here too (``attach_local``)."""
-        return cls(WorkerPool(store_path, limits.workers, limits.timeout, limits.worker_idle), limits)
+    def embedded(cls, store_path: Path, limits: Limits, broker: BrokerLink | None = None) -> QueryService:
+        """A service whose workers (started when a query needs one) open ``store_path``: the
+        server's broker's, shared by every web worker, or without one this process's own;
+        give it ``local`` and the build's degrees once the store is open here too (``attach_local``)."""
+        if broker is not None:
+            return cls(broker.runner(store_path), limits)
+        pool = WorkerPool(store_path, limits.workers, limits.timeout, limits.worker_idle)
+        return cls(Shared(pool, limits.workers, limits.client_queue, limits.timeout), limits)
 
     def attach_local(self, store: Store, degrees: Degrees | None = None) -> None:
         self.local = store
@@ -130,11 +137,10 @@ class QueryService:
         here, bound = self.in_process(text, job)
         if here and self.local is not None:
             return fast_lane.answer_here(self.local, job, bound)
-        with self.share.slot(client, self.limits.timeout):
-            return self.pool.run(job)
+        return self.runner.run(job, client)
 
     def close(self) -> None:
-        self.pool.close()
+        self.runner.close()
 
 
 class ServiceReader:

@@ -14,6 +14,7 @@ import ctypes
 import ctypes.util
 import logging
 import multiprocessing
+import pickle
 import signal
 import threading
 import time
@@ -111,25 +112,37 @@ class WorkerPool:
                 self._idle.append(worker)
             self._changed.notify()
 
+    @property
+    def busy(self) -> int:
+        """Workers answering a query now, or starting to."""
+        with self._changed:
+            return len(self._busy) + self._starting
+
     def run(self, job: Job) -> Answer:
         """Answer ``job`` within the time limit.
 
         Raises what the worker sent back (QuerySyntaxError, ResultTooLarge), or QueryTimeout,
         ServiceBusy or WorkerFailed.
         """
+        return unpack(pickle.loads(self.run_pickled(pickle.dumps(job))))  # noqa: S301  our own worker's reply
+
+    def run_pickled(self, job: bytes) -> bytes:
+        """``run`` on a pickled Job, giving back the worker's pickled reply (an Answer, or the
+        KgError it raised) unread: the query broker passes both on as they are. Raises
+        QueryTimeout, ServiceBusy or WorkerFailed."""
         worker = self._take()
         try:
-            worker.conn.send(job)
+            worker.conn.send_bytes(job)
             if not worker.conn.poll(self.timeout):
                 log.warning("query over %.1f s; stopping its worker", self.timeout)
                 self._give_back(worker, alive=False)
                 raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped")
-            reply: object = worker.conn.recv()
+            reply = worker.conn.recv_bytes()
         except (EOFError, OSError, BrokenPipeError) as e:
             self._give_back(worker, alive=False)
             raise WorkerFailed(f"a query worker failed: {e}") from e
         self._give_back(worker, alive=True)
-        return unpack(reply)
+        return reply
 
     def _retire_idle(self) -> None:
         while not self._closed.wait(max(self.idle_seconds / 4, 0.05)):

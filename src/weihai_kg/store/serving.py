@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING
 
 from weihai_kg.errors import KgError
 from weihai_kg.query.cache import ResultCache
+from weihai_kg.query.fair_share import Shared
 from weihai_kg.query.service import Limits, QueryService, ServiceReader
 from weihai_kg.store.degrees import load_degrees
 from weihai_kg.store.layout import BuildInfo, current_build, open_build
 from weihai_kg.store.reading import ReadStore
 
 if TYPE_CHECKING:
+    from weihai_kg.query.broker import BrokerLink
     from weihai_kg.query.remote import RemoteEndpoints
     from weihai_kg.read.search import SearchIndex
 
@@ -73,10 +75,12 @@ class Serving:
         check_every: float = 1.0,
         cache_bytes: int = 0,
         remote: RemoteEndpoints | None = None,
+        broker: BrokerLink | None = None,
     ) -> None:
         self.store_path = store_path
         self.limits = limits
         self.remote = remote
+        self.broker = broker
         # A remote store changes without telling us: no build to watch, no answers to keep.
         self.check_every = 0 if remote else check_every
         self.cache_bytes = 0 if remote else cache_bytes
@@ -95,9 +99,10 @@ class Serving:
             # reads are not; they still end, at OWN_READS_SECONDS.
             own = RemoteRunner(self.remote, max(self.limits.timeout, OWN_READS_SECONDS))
             info = BuildInfo(f"remote {self.remote.query}", "", "", 0)
-            return Snapshot(RemoteStore(own), info, Path("remote"), QueryService(runner, self.limits), ResultCache(info.build_id, 0))
+            service = QueryService(Shared(runner, self.limits.workers, self.limits.client_queue, self.limits.timeout), self.limits)
+            return Snapshot(RemoteStore(own), info, Path("remote"), service, ResultCache(info.build_id, 0))
         target, info = current_build(self.store_path)
-        service = QueryService.embedded(target, self.limits)
+        service = QueryService.embedded(target, self.limits, self.broker)
         try:
             opened = open_build(target, info)
         except KgError:

@@ -33,9 +33,12 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_DIR": "",  # the named queries
     "SHAPES_DIR": "",  # served at /shapes
     "QUERY_TIMEOUT": 10.0,  # seconds a query may run before its worker is stopped
-    # worker processes per web worker, at most (started when needed); "auto": the cores this
-    # process may run on, shared out between WEB_WORKERS (query_workers below)
+    # query workers at most (started when needed): the whole server's with serve's broker,
+    # else each web worker's; "auto": one per core (query_workers below)
     "QUERY_WORKERS": "auto",
+    # the Unix socket of the server's query broker (query/broker.py), set by weihai-kg serve;
+    # empty: each web worker starts and shares out query workers of its own
+    "BROKER": "",
     "WEB_WORKERS": 1,  # web worker processes of the server (weihai-kg serve sets it)
     # an idle query worker stops after this long (0: never). It holds the store's caches (about
     # 85 MiB at 1M triples); starting another costs the next query about 30 ms (README, Speed)
@@ -75,17 +78,20 @@ def settings(overrides: Mapping[str, Any] | None = None) -> Config:
     return config
 
 
-def query_workers(config: Mapping[str, Any]) -> int:
-    """The most query workers one web worker may start. "auto" gives one per core, the cores
-    shared out between the web workers (at least one each): a heavy query runs on one core
-    and computes all the while, so workers past the cores add memory (a heavy query's worker
-    peaks near Oxigraph's whole process), not answers; on 2 cores and 2 web workers, 1 each
-    served the full mix at 1M as fast as 2 each, with 27-33 % less memory at c=8 and c=32
-    (README, Speed and scale)."""
+def query_workers(config: Mapping[str, Any], server_wide: bool | None = None) -> int:
+    """The most query workers the fair share lends: with the server's broker (``BROKER``) the
+    whole server's, else one web worker's own. "auto" gives one per core, and without a
+    broker shares the cores out between ``WEB_WORKERS`` (at least one each): a heavy query
+    runs on one core and computes all the while, so workers past the cores add memory (a
+    heavy query's worker peaks near Oxigraph's whole process), not answers (README, Speed
+    and scale)."""
     value = config["QUERY_WORKERS"]
     if value != "auto":
         return int(value)
-    return max(1, len(os.sched_getaffinity(0)) // max(1, int(config["WEB_WORKERS"])))
+    cores = len(os.sched_getaffinity(0))
+    if bool(config["BROKER"]) if server_wide is None else server_wide:
+        return cores
+    return max(1, cores // max(1, int(config["WEB_WORKERS"])))
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -130,8 +136,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         from weihai_kg.query.remote import RemoteEndpoints  # requests loads only in remote mode
 
         remote = RemoteEndpoints.from_urls(app.config["REMOTE"], dialect_name=str(app.config["REMOTE_DIALECT"]))
+    broker = None
+    if app.config["BROKER"] and remote is None:
+        from weihai_kg.query.broker import BrokerLink
+
+        broker = BrokerLink(str(app.config["BROKER"]), limits.timeout)
     app.extensions["kg"] = {
-        "serving": Serving(store_path, limits, float(app.config["RELOAD_CHECK_SECONDS"]), cache_bytes, remote),
+        "serving": Serving(store_path, limits, float(app.config["RELOAD_CHECK_SECONDS"]), cache_bytes, remote, broker),
         "queries": load_queries(Path(app.config["QUERY_DIR"])),
     }
     app.teardown_request(state.release)

@@ -36,7 +36,7 @@ def named_queries() -> dict[str, NamedQuery]:
 def healthz() -> Response:
     snapshot = state.snapshot()
     info = snapshot.info
-    # query_workers: the most this web worker starts (an operator checks what "auto" chose)
+    # query_workers: the most the server's broker starts (without one, this web worker); an operator checks what "auto" chose
     return jsonify(
         status="ok",
         store=str(snapshot.path.name),
