@@ -22,6 +22,7 @@ from weihai_kg.query.broker import Broker
 from weihai_kg.query.run import Answer, Job
 from weihai_kg.store.layout import BuildInfo
 
+from .abuse import session_from
 from .processes import connection_owner, every, role, server_pid, tree
 from .server import running_server
 
@@ -55,11 +56,13 @@ def _connections_by_web_worker(base: str, count: int) -> dict[int, list[http.cli
     return grouped
 
 
-def _ask(conn: http.client.HTTPConnection, query: str, statuses: list[int]) -> None:
+def _ask(conn: http.client.HTTPConnection, query: str, statuses: list[int], retry_after: list[str | None] | None = None) -> None:
     conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}), headers={"Accept": "application/sparql-results+json"})
     response = conn.getresponse()
     response.read()
     statuses.append(response.status)
+    if retry_after is not None and response.status == 429:
+        retry_after.append(response.getheader("Retry-After"))
 
 
 def _at_once(jobs: list[tuple[http.client.HTTPConnection, str]]) -> list[int]:
@@ -148,7 +151,7 @@ def test_the_broker_keeps_a_pool_per_build_and_closes_one_no_longer_asked_for(
     monkeypatch.setattr(broker_module, "POOL_KEPT_SECONDS", 0.0)
     previous = tmp_path / "previous"
     previous.symlink_to(built[0].resolve())  # another path: another build for the broker
-    broker = Broker(slots=1, queue_limit=0, timeout=10, idle_seconds=0)
+    broker = Broker(slots=1, timeout=10, idle_seconds=0)
     try:
         job = pickle.dumps(Job(SLOW, "json", 10))
         for path in (str(previous), str(built[0].resolve())):
@@ -159,3 +162,29 @@ def test_the_broker_keeps_a_pool_per_build_and_closes_one_no_longer_asked_for(
         assert isinstance(failed, Exception)  # a store that cannot be opened comes back as an error, not a hang
     finally:
         broker.close()
+
+
+def test_a_web_worker_bounds_one_clients_queries_at_the_broker(built: tuple[Path, BuildInfo]) -> None:
+    """Each query handed to the broker holds a web worker thread until answered, so a web
+    worker lets one client have the broker's workers running and CLIENT_QUEUE waiting, and
+    answers the next 429 with Retry-After; another client still gets its queries answered."""
+    env = {"WEIHAI_KG_CLIENT_QUEUE": "1"}
+    with running_server(built[0], "--workers", "1", "--query-workers", "1", "--access-log", "off", env=env) as base:
+        host, port = urllib.parse.urlsplit(base).netloc.split(":")
+        greedy = [http.client.HTTPConnection(host, int(port), timeout=30) for _ in range(3)]
+        statuses: list[int] = []
+        retry_after: list[str | None] = []
+        threads = [threading.Thread(target=_ask, args=(conn, SLOW.replace("?n", f"?g{i}"), statuses, retry_after)) for i, conn in enumerate(greedy)]
+        for t in threads:
+            t.start()
+            time.sleep(0.1)  # in turn: the first runs, the second waits, the third finds the client's share full
+        other = session_from("127.0.0.2").get(base + "/sparql", params={"query": SLOW.replace("?n", "?o")}, timeout=30)
+        for t in threads:
+            t.join()
+        assert sorted(statuses) == [200, 200, 429]
+        assert retry_after and (retry_after[0] or "").isdigit()
+        assert other.status_code == 200
+        refused = requests.get(base + "/sparql", params={"query": SLOW.replace("?n", "?r")}, timeout=30)
+        assert refused.status_code == 200  # the share is free again
+        for conn in greedy:
+            conn.close()

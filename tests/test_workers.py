@@ -117,12 +117,12 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_memory_trimmer_is_glibc_malloc_trim() -> None:
+def testmemory_trimmer_is_glibc_malloc_trim() -> None:
     """Workers give a heavy query's memory back with malloc_trim (1: memory released, 0: none
     to release); a no-op lambda would return None."""
-    from weihai_kg.query.workers import _memory_trimmer
+    from weihai_kg.query.workers import memory_trimmer
 
-    assert _memory_trimmer()() in (0, 1)
+    assert memory_trimmer()() in (0, 1)
 
 
 @pytest.mark.parametrize("server", ["granian", "gunicorn"])

@@ -174,7 +174,7 @@ def start_broker(overrides: dict[str, object]) -> BrokerProcess:
 
     config = settings(overrides)
     slots = query_workers(config, server_wide=True)
-    broker = BrokerProcess(slots, int(config["CLIENT_QUEUE"]), float(config["QUERY_TIMEOUT"]), float(config["QUERY_WORKER_IDLE_SECONDS"]))
+    broker = BrokerProcess(slots, float(config["QUERY_TIMEOUT"]), float(config["QUERY_WORKER_IDLE_SECONDS"]))
     overrides["BROKER"] = broker.address
     return broker
 

@@ -30,27 +30,34 @@ import time
 from collections import deque
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from weihai_kg.errors import ConfigError, KgError, WorkerFailed
+from weihai_kg.errors import ConfigError, KgError, TooManyQueries, WorkerFailed
 from weihai_kg.query.fair_share import FairShare
-from weihai_kg.query.run import Answer, Job
-from weihai_kg.query.workers import WorkerPool, unpack
+from weihai_kg.query.workers import WorkerPool, memory_trimmer, unpack
+
+if TYPE_CHECKING:  # not loaded in the broker, which never reads a Job or an Answer (nor loads pyoxigraph)
+    from weihai_kg.query.run import Answer, Job
 
 log = logging.getLogger(__name__)
 SOCKET_NAME = "broker"
+TRIM_BYTES = 1 << 20  # after passing on a reply this large, give the memory it held back
 POOL_KEPT_SECONDS = 60.0  # a previous build's pool, unused this long and idle, is closed
 CONNECT_SECONDS = 5.0  # how long a web worker waits for a broker that is (re)starting
 
 
 class Broker:
     """The fair share of ``slots`` query workers between every client of the server; each
-    build's workers are started when needed and stop after ``idle_seconds`` (0: kept)."""
+    build's workers are started when needed and stop after ``idle_seconds`` (0: kept). How
+    many queries one client may have waiting is each web worker's to say (``BrokerLink``): it
+    is their threads that waiting queries hold."""
 
-    def __init__(self, slots: int, queue_limit: int, timeout: float, idle_seconds: float) -> None:
+    def __init__(self, slots: int, timeout: float, idle_seconds: float) -> None:
         self.slots = slots
         self.timeout = timeout
         self.idle_seconds = idle_seconds
-        self.share = FairShare(slots, queue_limit)
+        self.share = FairShare(slots, 0)
+        self._trim = memory_trimmer()
         self._pools: dict[str, WorkerPool] = {}
         self._asked: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -99,9 +106,13 @@ class Broker:
                 try:
                     # Only this user can reach the socket (its folder is 0700): the server's own web workers.
                     client, store_path, job = pickle.loads(conn.recv_bytes())  # noqa: S301
-                    conn.send_bytes(self.answer(client, store_path, job))
+                    reply = self.answer(client, store_path, job)
+                    conn.send_bytes(reply)
                 except (EOFError, OSError):
                     return
+                if len(reply) >= TRIM_BYTES:  # each connection's thread allocates from its own arena
+                    del reply
+                    self._trim()
 
     def close(self) -> None:
         with self._lock:
@@ -111,10 +122,17 @@ class Broker:
 
 
 class BrokerLink:
-    """A web worker's connections to the broker at ``address``, one per thread at a time."""
+    """A web worker's connections to the broker at ``address``, one per thread at a time.
+    Each query handed over holds one of this web worker's threads until it is answered, so
+    the web worker bounds what one client may have there: the broker's ``slots`` running and
+    ``queue_limit`` waiting (0: no limit), as its own fair share would; the rest of its threads
+    stay for other clients."""
 
-    def __init__(self, address: str, timeout: float) -> None:
+    def __init__(self, address: str, timeout: float, slots: int = 0, queue_limit: int = 0) -> None:
         self.address = address
+        self.most = slots + queue_limit if queue_limit else 0
+        self._held: dict[str, int] = {}
+        self._held_lock = threading.Lock()
         # The broker bounds each query: its wait in the fair share and its run are each
         # within the time limit. Past both (and a margin), the broker itself is stuck.
         self.wait = 2 * timeout + 5
@@ -125,6 +143,22 @@ class BrokerLink:
         ``client``'s turn comes. A broker that ended (and is being started again) loses the
         queries it held: they are asked anew, on a new connection, for up to CONNECT_SECONDS.
         That is safe: the broker runs no query itself, so no query can have ended it."""
+        with self._held_lock:
+            held = self._held.get(client, 0)
+            if self.most and held >= self.most:
+                raise TooManyQueries(f"this client already has {held} queries running or waiting for a query worker here; wait for one to finish")
+            self._held[client] = held + 1
+        try:
+            return self._ask(client, store_path, job)
+        finally:
+            with self._held_lock:
+                left = self._held[client] - 1
+                if left:
+                    self._held[client] = left
+                else:
+                    del self._held[client]
+
+    def _ask(self, client: str, store_path: Path, job: Job) -> Answer:
         request = pickle.dumps((client, str(store_path), pickle.dumps(job)))
         deadline = time.monotonic() + CONNECT_SECONDS
         while True:
@@ -184,11 +218,11 @@ class BrokerProcess:
     started again if it dies (its web workers reconnect on their next query), stopped with
     the server."""
 
-    def __init__(self, slots: int, queue_limit: int, timeout: float, idle_seconds: float) -> None:
+    def __init__(self, slots: int, timeout: float, idle_seconds: float) -> None:
         self._folder = tempfile.mkdtemp(prefix="weihai-kg-")  # mode 0700: only this user may connect
         self.address = str(Path(self._folder) / SOCKET_NAME)
         self._command = [sys.executable, "-m", "weihai_kg.query.broker", self.address]
-        self._command += ["--slots", str(slots), "--queue", str(queue_limit), "--timeout", str(timeout), "--idle", str(idle_seconds)]
+        self._command += ["--slots", str(slots), "--timeout", str(timeout), "--idle", str(idle_seconds)]
         self._stopping = threading.Event()
         self._owner = os.getpid()
         self.process = self._start()
@@ -246,14 +280,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m weihai_kg.query.broker", description=__doc__.split("\n\n")[0])
     parser.add_argument("address", help="the Unix socket to listen on")
     parser.add_argument("--slots", type=int, required=True, help="query workers running at once, for the whole server")
-    parser.add_argument("--queue", type=int, default=0, help="queries one client may have waiting (0: no limit)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds a query may wait, and then run")
     parser.add_argument("--idle", type=float, default=0.0, help="seconds before an idle worker stops (0: never)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="[%(levelname)s] broker: %(message)s")
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the server and this with it, without a traceback
     threading.Thread(target=_leave_with_parent, args=(os.getppid(),), daemon=True).start()
-    broker = Broker(args.slots, args.queue, args.timeout, args.idle)
+    broker = Broker(args.slots, args.timeout, args.idle)
     try:
         broker.serve(args.address)
     finally:

@@ -22,9 +22,12 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from weihai_kg.errors import KgError, QueryTimeout, ServiceBusy, WorkerFailed
-from weihai_kg.query.run import Answer, Job
+
+if TYPE_CHECKING:  # pyoxigraph, which query.run imports, is loaded where queries run: the broker needs neither
+    from weihai_kg.query.run import Answer, Job
 
 log = logging.getLogger(__name__)
 # Workers are forked from a fork server: a small process started (spawned) with pyoxigraph
@@ -164,6 +167,8 @@ class WorkerPool:
 
 def unpack(reply: object) -> Answer:
     """A worker's reply as the Answer it is, or the KgError it sent back, raised here."""
+    from weihai_kg.query.run import Answer
+
     if isinstance(reply, KgError):
         raise reply
     if not isinstance(reply, Answer):
@@ -182,7 +187,7 @@ def _serve(store_path: str, conn: Connection) -> None:
     from weihai_kg.query.run import run_job
 
     store = Store.read_only(store_path)
-    give_back = _memory_trimmer()
+    give_back = memory_trimmer()
     while True:
         try:
             job = conn.recv()
@@ -202,7 +207,7 @@ def _serve(store_path: str, conn: Connection) -> None:
 HEAVY_SECONDS = 0.05  # a query this long may have sorted or grouped much: give its memory back
 
 
-def _memory_trimmer() -> Callable[[], object]:
+def memory_trimmer() -> Callable[[], object]:
     """glibc's ``malloc_trim(0)``: memory a heavy query freed stays in the allocator's arenas
     (pyoxigraph allocates through it too) and would keep an idle worker at that query's peak.
     A no-op where the C library has no such call."""

@@ -140,7 +140,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if app.config["BROKER"] and remote is None:
         from weihai_kg.query.broker import BrokerLink
 
-        broker = BrokerLink(str(app.config["BROKER"]), limits.timeout)
+        broker = BrokerLink(str(app.config["BROKER"]), limits.timeout, limits.workers, limits.client_queue)
     app.extensions["kg"] = {
         "serving": Serving(store_path, limits, float(app.config["RELOAD_CHECK_SECONDS"]), cache_bytes, remote, broker),
         "queries": load_queries(Path(app.config["QUERY_DIR"])),
