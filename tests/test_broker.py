@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from weihai_kg.query import broker as broker_module
+from weihai_kg.query import spool
 from weihai_kg.query.broker import Broker
 from weihai_kg.query.run import Answer, Job
 from weihai_kg.store.layout import BuildInfo
@@ -31,8 +32,8 @@ from .server import running_server
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?t . ?b a ?u . ?c a ?v . FILTER(?t = ?u) }"
 
 
-def _reply(sent: bytes) -> object:
-    return pickle.loads(sent)  # noqa: S301  the broker's own reply, in this process
+def _reply(sent: tuple[bytes, int | None]) -> object:
+    return spool.opened(*sent)  # the broker's own reply frame, in this process
 
 
 def _roles(main: int) -> dict[int, str]:

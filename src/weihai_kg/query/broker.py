@@ -6,7 +6,8 @@ other's sat idle, two clients were shared out separately in each, and every web 
 its own fork server and idle workers. ``weihai-kg serve`` now starts one broker process before
 its web workers; it holds the fair share and the worker pools, and web workers hand it every
 query that needs a worker over a Unix socket. The broker reads only who asks and for which
-build: the pickled Job goes to a worker, and the worker's pickled reply comes back, as bytes.
+build: the pickled Job goes to a worker, and the worker's pickled reply comes back, as bytes
+(with a large answer's file descriptor beside it: ``query.spool``).
 
 A web worker still serving the previous build during a switch names that build's path, so
 the broker keeps a pool per build; one not asked for a minute, with nothing running, is
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from weihai_kg.errors import ConfigError, KgError, TooManyQueries, WorkerFailed
+from weihai_kg.query import spool
 from weihai_kg.query.fair_share import FairShare
 from weihai_kg.query.workers import WorkerPool, memory_trimmer, unpack
 
@@ -62,17 +64,18 @@ class Broker:
         self._asked: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def answer(self, client: str, store_path: str, job: bytes) -> bytes:
-        """A worker's pickled reply to the pickled ``job`` on the build at ``store_path``, or
-        the pickled KgError that stopped it (a full queue, the time limit, a dead worker)."""
+    def answer(self, client: str, store_path: str, job: bytes) -> tuple[bytes, int | None]:
+        """A worker's reply frame to the pickled ``job`` on the build at ``store_path`` (with
+        its spool's descriptor), or the KgError that stopped it (a full queue, the time limit,
+        a dead worker)."""
         try:
             with self.share.slot(client, self.timeout):
                 return self._pool(store_path).run_pickled(job)
         except KgError as e:
-            return pickle.dumps(e)
+            return spool.frame_of(e), None
         except Exception as e:  # a fault here must reach the web worker as an answer, not hang it
             log.exception("query broker fault")
-            return pickle.dumps(WorkerFailed(f"the query broker failed: {e}"))
+            return spool.frame_of(WorkerFailed(f"the query broker failed: {e}")), None
 
     def _pool(self, store_path: str) -> WorkerPool:
         now = time.monotonic()
@@ -106,8 +109,8 @@ class Broker:
                 try:
                     # Only this user can reach the socket (its folder is 0700): the server's own web workers.
                     client, store_path, job = pickle.loads(conn.recv_bytes())  # noqa: S301
-                    reply = self.answer(client, store_path, job)
-                    conn.send_bytes(reply)
+                    reply, fd = self.answer(client, store_path, job)
+                    spool.give(conn, reply, fd)
                 except (EOFError, OSError):
                     return
                 if len(reply) >= TRIM_BYTES:  # each connection's thread allocates from its own arena
@@ -170,7 +173,7 @@ class BrokerLink:
                 if not conn.poll(self.wait):
                     conn.close()
                     raise WorkerFailed(f"the query broker gave no answer within {self.wait:g} s")
-                reply = conn.recv_bytes()
+                reply, fd = spool.take(conn)
             except (EOFError, OSError) as e:  # not listening yet, or gone: its other connections too
                 if conn is not None:
                     conn.close()
@@ -180,7 +183,7 @@ class BrokerLink:
                 time.sleep(0.05)
                 continue
             self._idle.append(conn)
-            return unpack(pickle.loads(reply))  # noqa: S301  the server's own broker, through a 0700 folder
+            return unpack(spool.opened(reply, fd))
 
     def _take(self) -> Connection | None:
         """An idle connection, if there is one (another thread may take the last first)."""

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 from cachetools import LRUCache
 
+from weihai_kg.query.spool import Body, Spool
+
 
 @dataclass(frozen=True)
 class Cached:
-    body: bytes
+    body: Body  # a Spool is read into memory only to be kept
     media_type: str
 
 
@@ -54,14 +56,19 @@ class ResultCache:
             return found, True
         found = compute()
         if keep:
-            self.put(key, found)
+            found = self.put(key, found)
         return found, False
 
-    def put(self, key: Hashable, value: Cached) -> None:
+    def put(self, key: Hashable, value: Cached) -> Cached:
+        """Keep ``value``, unless it is too large; what to answer with: a spooled answer that is
+        kept is read into memory, and answered from there."""
         if not self.max_bytes or len(value.body) > self.max_bytes // 4:  # one answer may not push out most others
-            return
+            return value
+        if isinstance(value.body, Spool):
+            value = Cached(value.body.read(), value.media_type)
         with self._lock:
             self._items[(self.build_id, key)] = value
+        return value
 
     @property
     def size(self) -> tuple[int, int]:

@@ -5,16 +5,16 @@ limits. Limits on rows apply here, where the result is produced."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any, cast
 
 from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples, Store, Triple, parse_query_results
 
 from weihai_kg import formats
 from weihai_kg.errors import QuerySyntaxError, ResultTooLarge
 from weihai_kg.namespaces import QUERY_BASE
+from weihai_kg.query.spool import Body, Sink, Spool, spooled
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
@@ -35,7 +35,7 @@ class Job:
 class Answer:
     form: str
     format_key: str
-    body: bytes
+    body: Body  # a Spool when a query worker wrote it past its spool_at (query/spool.py)
 
 
 def evaluate(store: Store, text: str, default_graph: tuple[str, ...] = (), named_graphs: tuple[str, ...] = ()) -> QueryResult:
@@ -56,14 +56,17 @@ def evaluate(store: Store, text: str, default_graph: tuple[str, ...] = (), named
         raise QuerySyntaxError(f"the query cannot be evaluated: {e}") from e
 
 
-def run_job(store: Store, job: Job, rows_at_most: int | None = None) -> Answer:
+def run_job(store: Store, job: Job, rows_at_most: int | None = None, spool_at: int | None = None) -> Answer:
     """Answer ``job`` on ``store``; raises QuerySyntaxError or ResultTooLarge. ``rows_at_most``:
-    a bound on the rows of a SELECT known before it ran (``query.work_bound``)."""
+    a bound on the rows of a SELECT known before it ran (``query.work_bound``); ``spool_at``:
+    in a query worker, the size past which the answer is written to a file (``query.spool``)."""
     result = evaluate(store, job.query, job.default_graph, job.named_graphs)
-    return write_answer(result, job, lambda: evaluate(store, job.query, job.default_graph, job.named_graphs), rows_at_most)
+    return write_answer(result, job, lambda: evaluate(store, job.query, job.default_graph, job.named_graphs), rows_at_most, spool_at)
 
 
-def write_answer(result: QueryResult | list[Triple], job: Job, again: Callable[[], Any], rows_at_most: int | None = None) -> Answer:
+def write_answer(
+    result: QueryResult | list[Triple], job: Job, again: Callable[[], Any], rows_at_most: int | None = None, spool_at: int | None = None
+) -> Answer:
     """``result`` written in the job's format within its row limit; ``again`` gives the same
     solutions afresh, for counting the rows of a large SELECT result. Raises ResultTooLarge.
     A SELECT whose rows are known to be within the limit (``rows_at_most``) is written in
@@ -77,7 +80,7 @@ def write_answer(result: QueryResult | list[Triple], job: Job, again: Callable[[
         # literal is escaped), so the lines are counted. The byte bound stops a runaway
         # result before it fills the memory, as for a SELECT.
         too_many = f"the result has more than {limit} triples; narrow the query"
-        body = _written_within(result, fmt.rdf, None if rows_at_most is not None else limit, too_many)
+        body = _written_within(result, fmt.rdf, None if rows_at_most is not None else limit, too_many, spool_at)
         if limit and body.count(b"\n") > limit:
             raise ResultTooLarge(too_many)
         return Answer("CONSTRUCT", fmt.key, body)
@@ -87,39 +90,37 @@ def write_answer(result: QueryResult | list[Triple], job: Job, again: Callable[[
             triples.append(triple)
             if limit and len(triples) > limit:
                 raise ResultTooLarge(f"the result has more than {limit} triples; narrow the query")
-        return Answer("CONSTRUCT", fmt.key, formats.write_rdf(triples, fmt.key))
+        return Answer("CONSTRUCT", fmt.key, spooled(formats.write_rdf(triples, fmt.key), spool_at))
     if isinstance(result, QueryBoolean):
         return Answer("ASK", fmt.key, result.serialize(format=fmt.results) or b"")
     if not isinstance(result, QuerySolutions):
         raise TypeError(f"expected QuerySolutions, got {type(result).__name__}")
     if limit is None or (rows_at_most is not None and max(rows_at_most, 1) <= limit):  # an aggregate of nothing is one row
-        return Answer("SELECT", fmt.key, result.serialize(format=fmt.results) or b"")
+        return Answer("SELECT", fmt.key, _written_within(result, fmt.results, None, "", spool_at))
     # One run, written straight out. Every row takes at least one byte in every results
     # format, so a body of at most max_rows bytes cannot hold too many rows; only a larger
     # one is counted. The writer stops at a byte bound, so a runaway result never fills the
     # worker's memory.
     too_many = f"the result has more than {limit} rows; add a LIMIT"
-    body = _written_within(result, fmt.results, limit, too_many)
+    body = _written_within(result, fmt.results, limit, too_many, spool_at)
     if len(body) > limit and _rows(body, fmt.results, limit, again) > limit:
         raise ResultTooLarge(too_many)
     return Answer("SELECT", fmt.key, body)
 
 
-def _written_within(result: QuerySolutions | QueryTriples, format: Any, limit: int | None, too_many: str) -> bytes:
+def _written_within(result: QuerySolutions | QueryTriples, format: Any, limit: int | None, too_many: str, spool_at: int | None) -> Body:
     """``result`` written by Oxigraph into at most ``limit`` × BYTES_PER_ROW bytes; a runaway
     result stops there, before it fills the memory (ResultTooLarge). With no limit (work
-    known to be small, or none asked), in one call, without the bounded writer's Python calls."""
-    if not limit:
+    known to be small, or none asked) and no spool, in one call, without the bounded writer's
+    Python calls. Past ``spool_at`` bytes, into a file as it is written (``query.spool``)."""
+    if not limit and spool_at is None:
         return result.serialize(format=format) or b""
-    out = _Bounded(limit * BYTES_PER_ROW)
-    try:
-        result.serialize(out, format=format)
-    except _Overflow:
-        raise ResultTooLarge(too_many) from None
-    return out.getvalue()
+    out = Sink(limit * BYTES_PER_ROW if limit else None, spool_at, too_many)
+    result.serialize(cast(IO[bytes], out), format=format)
+    return out.body()
 
 
-def _rows(body: bytes, results_format: QueryResultsFormat | None, limit: int, again: Callable[[], Any]) -> int:
+def _rows(body: Body, results_format: QueryResultsFormat | None, limit: int, again: Callable[[], Any]) -> int:
     """How many rows ``body`` holds, read back (Oxigraph parses JSON, XML and TSV). For CSV,
     its lines less the header when that is within ``limit``: every row ends in a line break
     and only a quoted line break in a value adds one, so that is never below the rows and
@@ -127,7 +128,7 @@ def _rows(body: bytes, results_format: QueryResultsFormat | None, limit: int, ag
     if results_format == QueryResultsFormat.CSV and (lines := body.count(b"\n") - 1) <= limit:
         return lines
     if results_format is not None and results_format != QueryResultsFormat.CSV:
-        parsed = parse_query_results(body, format=results_format)
+        parsed = parse_query_results(body.reader() if isinstance(body, Spool) else body, format=results_format)
         if isinstance(parsed, QuerySolutions):
             return sum(1 for _ in parsed)
     recount = again()
@@ -137,20 +138,3 @@ def _rows(body: bytes, results_format: QueryResultsFormat | None, limit: int, ag
 
 
 BYTES_PER_ROW = 4096  # the byte bound on a result is max_rows times this
-
-
-class _Overflow(Exception):
-    pass
-
-
-class _Bounded(io.BytesIO):
-    """A bytes buffer that refuses to grow past ``limit``."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def write(self, data: Any) -> int:
-        if self.tell() + len(data) > self.limit:
-            raise _Overflow
-        return super().write(data)

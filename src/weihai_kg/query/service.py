@@ -18,6 +18,7 @@ from weihai_kg.errors import KgError, QueryTooLong, ServiceClauseRefused
 from weihai_kg.query import fast_lane
 from weihai_kg.query.fair_share import Shared
 from weihai_kg.query.run import Answer, Job
+from weihai_kg.query.spool import as_bytes
 from weihai_kg.query.text import query_form, uses_service
 from weihai_kg.query.work_bound import work_bound
 from weihai_kg.query.workers import WorkerPool
@@ -156,12 +157,12 @@ class ServiceReader:
         form = self.service.check(query)
         if form in ("CONSTRUCT", "DESCRIBE"):
             raise KgError("ServiceReader.query answers SELECT and ASK; use triples() for graphs")
-        body = self.service.answer(query, "json", max_rows=0).body
+        body = as_bytes(self.service.answer(query, "json", max_rows=0).body)
         return parse_query_results(body, format=QueryResultsFormat.JSON)
 
     def triples(self, query: str, max_rows: int | None = None, client: str = "") -> list[Triple]:
         """A CONSTRUCT or DESCRIBE's triples, within the row limit unless ``max_rows`` says otherwise."""
-        body = self.service.answer(query, "ntriples", max_rows=max_rows, client=client).body
+        body = as_bytes(self.service.answer(query, "ntriples", max_rows=max_rows, client=client).body)
         return [q.triple for q in parse(body, format=RdfFormat.N_TRIPLES)]
 
     def quads_for_pattern(

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from weihai_kg.errors import KgError, QueryTimeout, ServiceBusy, WorkerFailed
+from weihai_kg.query import spool
 
 if TYPE_CHECKING:  # pyoxigraph, which query.run imports, is loaded where queries run: the broker needs neither
     from weihai_kg.query.run import Answer, Job
@@ -127,12 +128,13 @@ class WorkerPool:
         Raises what the worker sent back (QuerySyntaxError, ResultTooLarge), or QueryTimeout,
         ServiceBusy or WorkerFailed.
         """
-        return unpack(pickle.loads(self.run_pickled(pickle.dumps(job))))  # noqa: S301  our own worker's reply
+        return unpack(spool.opened(*self.run_pickled(pickle.dumps(job))))
 
-    def run_pickled(self, job: bytes) -> bytes:
-        """``run`` on a pickled Job, giving back the worker's pickled reply (an Answer, or the
-        KgError it raised) unread: the query broker passes both on as they are. Raises
-        QueryTimeout, ServiceBusy or WorkerFailed."""
+    def run_pickled(self, job: bytes) -> tuple[bytes, int | None]:
+        """``run`` on a pickled Job, giving back the worker's reply frame (an Answer, or the
+        KgError it raised) unread, with a large answer's file descriptor (``query.spool``):
+        the query broker passes both on as they are. Raises QueryTimeout, ServiceBusy or
+        WorkerFailed."""
         worker = self._take()
         try:
             worker.conn.send_bytes(job)
@@ -140,7 +142,7 @@ class WorkerPool:
                 log.warning("query over %.1f s; stopping its worker", self.timeout)
                 self._give_back(worker, alive=False)
                 raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped")
-            reply = worker.conn.recv_bytes()
+            reply = spool.take(worker.conn)
         except (EOFError, OSError, BrokenPipeError) as e:
             self._give_back(worker, alive=False)
             raise WorkerFailed(f"a query worker failed: {e}") from e
@@ -196,10 +198,14 @@ def _serve(store_path: str, conn: Connection) -> None:
         started = time.monotonic()
         reply: Answer | KgError
         try:
-            reply = run_job(store, job)
+            reply = run_job(store, job, spool_at=spool.SPOOL_BYTES)
         except KgError as e:  # the error object itself goes back, and is raised there
             reply = e
-        conn.send(reply)
+        try:
+            spool.send(conn, reply)
+        except OSError as e:  # the temp folder is full, say: the web worker hears of it
+            reply = WorkerFailed(f"a query worker could not pass its answer on: {e}")
+            spool.send(conn, reply)
         if time.monotonic() - started > HEAVY_SECONDS:
             give_back()
 

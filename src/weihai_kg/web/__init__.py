@@ -24,6 +24,7 @@ from weihai_kg.web.direct import DirectSparql
 from weihai_kg.web.i18n import remember
 from weihai_kg.web.reply import Reply, policy
 from weihai_kg.web.routes import admin, api, dataset, exports, home, pages, report, search, sparql, tables, views
+from weihai_kg.web.spooled import body_of, set_body
 
 DEFAULTS: dict[str, Any] = {
     "STORE": os.environ.get(ENV_STORE, str(DEFAULT_STORE)),
@@ -184,13 +185,14 @@ def _headers(response: Response) -> Response:
     validators, 304 and gzip (``caching.finish``, also shared) for answers held in memory."""
     for name, value in policy(response.mimetype or ""):
         response.headers[name] = value
-    if response.direct_passthrough or response.is_streamed:  # static files: werkzeug's own validators
+    body = body_of(response)
+    if body is None:  # static files: werkzeug's own validators
         return response
     info = state.snapshot().info if state.has_snapshot() else None
-    finished = finish(Reply(response.status_code, response.get_data(), list(response.headers.items())), request.environ, info)
+    finished = finish(Reply(response.status_code, body, list(response.headers.items())), request.environ, info)
     response.status_code = finished.status
-    response.set_data(finished.body)
     response.headers.clear()
     for name, value in finished.headers:
         response.headers.add(name, value)
+    set_body(response, finished.body)
     return response

@@ -22,6 +22,8 @@ from typing import Any
 from cachetools import LRUCache
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 
+from weihai_kg.query import spool
+from weihai_kg.query.spool import Body, Spool
 from weihai_kg.store.layout import BuildInfo
 from weihai_kg.web.negotiation import accepts_gzip
 from weihai_kg.web.reply import Reply
@@ -44,7 +46,7 @@ def finish(reply: Reply, environ: Mapping[str, Any], info: BuildInfo | None) -> 
         reply.headers = [(k, v) for k, v in reply.headers if k.lower() != "vary"]
         reply.headers.append(("Vary", ", ".join(filter(None, [headers.get("vary", ""), "Accept-Encoding"]))))
         if len(reply.body) >= MIN_GZIP_BYTES and accepts_gzip(environ):
-            reply.body = _gzipped(reply.body)
+            reply.body = spool.gzipped(reply.body) if isinstance(reply.body, Spool) else _gzipped(reply.body)
             reply.headers = [(k, v) for k, v in reply.headers if k.lower() != "content-length"]
             reply.headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(reply.body)))]
     encoding = "gzip" if any(k.lower() == "content-encoding" for k, _ in reply.headers) else ""
@@ -75,8 +77,8 @@ def _gzipped(body: bytes) -> bytes:
     return found
 
 
-def _etag(info: BuildInfo | None, media_type: str, encoding: str, body: bytes) -> str:
-    digest = hashlib.blake2b(f"{media_type};{encoding};".encode() + body, digest_size=10).hexdigest()
+def _etag(info: BuildInfo | None, media_type: str, encoding: str, body: Body) -> str:
+    digest = spool.digest(f"{media_type};{encoding};".encode(), body)
     build = info.build_id.replace(" ", "-").replace('"', "") if info else "none"
     return f"{build}-{digest}"
 

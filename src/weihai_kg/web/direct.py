@@ -20,6 +20,7 @@ from typing import Any
 
 from weihai_kg.errors import KgError
 from weihai_kg.formats import FORM, PLAIN, SPARQL_QUERY
+from weihai_kg.query.spool import Spool
 from weihai_kg.store.serving import Serving
 from weihai_kg.web import protocol
 from weihai_kg.web.caching import finish
@@ -100,4 +101,4 @@ def _send(reply: Reply, start_response: StartResponse) -> Iterable[bytes]:
     if not any(name == "Content-Length" for name, _ in reply.headers):
         reply.headers.append(("Content-Length", str(len(reply.body))))
     start_response(reply.status_line, reply.headers)
-    return [reply.body]
+    return reply.body.stream() if isinstance(reply.body, Spool) else [reply.body]

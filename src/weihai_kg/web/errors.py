@@ -8,14 +8,16 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from weihai_kg.query.spool import as_bytes
 from weihai_kg.web.negotiation import accept_of, prefers_html
 from weihai_kg.web.reply import Reply, for_error, plain
+from weihai_kg.web.spooled import response_with
 
 
 def response_of(reply: Reply) -> Response:
     if reply.status >= 400 and request.method == "GET" and prefers_html(accept_of(request.headers)):
         return _error_page(reply)
-    response = Response(reply.body, status=reply.status)
+    response = response_with(reply.body, status=reply.status)
     for name, value in reply.headers:
         response.headers[name] = value
     return response
@@ -26,7 +28,7 @@ def _error_page(reply: Reply) -> Response:
     answer's own headers (Retry-After, Allow) but its HTML type."""
     from weihai_kg.web.html import html_page  # templates load only when a person meets an error
 
-    message = reply.body.decode("utf-8", "replace").strip()
+    message = as_bytes(reply.body).decode("utf-8", "replace").strip()
     response = html_page("error.html", status=reply.status, code=reply.status, message=message)
     for name, value in reply.headers:
         if name.lower() != "content-type":

@@ -10,6 +10,7 @@ from http import HTTPStatus
 
 from weihai_kg.errors import KgError, MethodNotAllowed
 from weihai_kg.formats import HTML, PLAIN, content_type
+from weihai_kg.query.spool import Body
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' d
 @dataclass
 class Reply:
     status: int
-    body: bytes
+    body: Body  # bytes, or a large answer in a file (query/spool.py)
     headers: list[tuple[str, str]] = field(default_factory=list)
 
     @property

@@ -12,9 +12,11 @@ from pyoxigraph import Store
 from weihai_kg.query.cache import Cached
 from weihai_kg.query.named import NamedQuery
 from weihai_kg.query.service import QueryService, ServiceReader
+from weihai_kg.query.spool import as_bytes
 from weihai_kg.store.layout import BuildInfo
 from weihai_kg.store.reading import ReadStore
 from weihai_kg.store.serving import Serving, Snapshot
+from weihai_kg.web.spooled import response_with
 
 
 def serving() -> Serving:
@@ -76,7 +78,7 @@ def cached(key: Hashable, compute: Callable[[], Cached], headers: dict[str, str]
     """An answer (a named query's, a page) for ``key`` from this build's cache, computed on a
     miss and kept unless the cache is off; ``X-Cache`` tells which. Errors are not kept."""
     found, hit = snapshot().results.fetch(key, compute, keep=current_app.config["RESULT_CACHE"] != "off")
-    response = Response(found.body, mimetype=found.media_type, headers=headers)
+    response = response_with(found.body, mimetype=found.media_type, headers=headers)
     response.headers["X-Cache"] = "hit" if hit else "miss"
     return response
 
@@ -85,7 +87,7 @@ def memo(key: Hashable, compute: Callable[[], bytes]) -> bytes:
     """What is computed once per served build (dumps, VoID, the ontology page), in the same
     cache, whatever the answer cache's mode."""
     found, _ = snapshot().results.fetch(("memo", key), lambda: Cached(compute(), ""))
-    return found.body
+    return as_bytes(found.body)  # bytes already: compute gives bytes
 
 
 def public_root() -> str:

@@ -14,6 +14,7 @@ from weihai_kg import formats
 from weihai_kg.errors import QueryParameterError, UnknownQuery
 from weihai_kg.query.cache import Cached
 from weihai_kg.query.named import NamedQuery
+from weihai_kg.query.spool import as_bytes
 from weihai_kg.read.search import SearchIndex
 from weihai_kg.web import state
 from weihai_kg.web.html import html_page
@@ -114,7 +115,7 @@ def query_page(name: str, query: NamedQuery) -> Response:
     except QueryParameterError as e:
         text, problem = query.bound(), parameter_problem(query, given, lang) or str(e)
     if not problem and query.form in ("SELECT", "ASK"):
-        body = state.service().answer(text, "json", client=request.remote_addr or "").body
+        body = as_bytes(state.service().answer(text, "json", client=request.remote_addr or "").body)
         columns, rows = readable_solutions(json.loads(body), index, lang)
     choices = {p.name: candidates(index, p.default, lang) for p in query.params if p.type == "iri"}
     values = {p.name: given.get(p.name, p.default) for p in query.params}
