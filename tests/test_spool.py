@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from weihai_kg.query.workers import WorkerPool
 from weihai_kg.store.layout import BuildInfo
 
 from .processes import role, server_pid, tree
-from .server import running_server
+from .server import free_port, running_process, running_server
 
 
 def _times(n: int) -> str:
@@ -146,3 +147,45 @@ def test_sparqlwrapper_at_its_defaults_reads_a_spooled_answer(built: tuple[Path,
         results = client.query().convert()
         rows = results.getElementsByTagName("result")  # type: ignore[union-attr]
         assert len(rows) == sum(1 for _ in store.query(_select(2)))
+
+
+def test_a_full_temp_folder_refuses_the_large_answer_and_the_server_goes_on(built: tuple[Path, BuildInfo], store: Store, tmp_path: Path) -> None:
+    """A real ``serve`` whose temp folder is a 6 MiB tmpfs (mounted in a mount namespace of
+    its own, so nothing outside sees it): a 7 MB answer gets 507 with Retry-After and a
+    message that says what to do, not a dead worker; the half-written file's space is freed,
+    so 3.4 MB answers right after come whole, from the same query worker; and an answer that
+    fits but whose gzip copy does not goes out uncompressed rather than not at all."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    serve = [sys.executable, "-m", "weihai_kg", "serve", "--store", str(built[0]), "--access-log", "off"]
+    in_small_tmp = ["unshare", "-rm", "sh", "-c", 'mount -t tmpfs -o size=6m tmpfs "$0" && TMPDIR="$0" exec "$@"', str(folder)]
+    env = {"WEIHAI_KG_MAX_ROWS": "1000000", "WEIHAI_KG_RESULT_CACHE": "off"}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    json_type = {"Accept": "application/sparql-results+json"}
+    fits = run_job(store, Job(_select(3), "json", 1_000_000)).body
+    assert SPOOL_BYTES < len(fits) < 4 << 20
+    digest = "BIND (SHA512(CONCAT(STR(?s), STR(?p), STR(?o), STR(?x))) AS ?h)"
+    hashes = f"SELECT ?h WHERE {{ ?s ?p ?o VALUES ?x {{ {_times(10)} }} {digest} }}"
+    unpacked = run_job(store, Job(hashes, "csv", 1_000_000)).body  # hex digits: gzip halves them at best
+    assert len(unpacked) < 6 << 20 < len(unpacked) + len(gzip.compress(unpacked))
+    with running_process([*in_small_tmp, *serve, "--port", str(port)], base + "/healthz", timeout=30, env=env):
+        refused = requests.post(base + "/sparql", data={"query": _select(6)}, headers=json_type, timeout=120)
+        assert refused.status_code == 507, refused.text
+        assert "no room left" in refused.text and "add a LIMIT" in refused.text
+        assert int(refused.headers["Retry-After"]) > 0
+        main = server_pid(base)
+        workers = [pid for pid in tree(main) if role(pid, main) == "query worker"]
+        assert len(workers) == 1
+        for sent in ({"data": {"query": _select(3)}}, {"params": {"query": _select(3)}}):
+            answer = requests.request(
+                "post" if "data" in sent else "get", base + "/sparql", **sent, headers={**json_type, "Accept-Encoding": "gzip"}, timeout=120
+            )
+            assert answer.status_code == 200
+            assert answer.content == fits
+        plain = requests.get(base + "/sparql", params={"query": hashes}, headers={"Accept": "text/csv", "Accept-Encoding": "gzip"}, timeout=120)
+        assert plain.status_code == 200
+        assert "Content-Encoding" not in plain.headers
+        assert plain.content == unpacked
+        assert [pid for pid in tree(main) if role(pid, main) == "query worker"] == workers
+        assert not os.listdir(folder)  # seen from here, the mount's own folder stays empty

@@ -196,6 +196,16 @@ class WorkerFailed(KgError):
     exit_code = 13
 
 
+class NoRoomForAnswer(KgError):
+    """The server's temporary folder, where large answers are held while they pass between its
+    processes, is full: 507, which says the server could not store what the answer needs, and
+    that this is temporary. The client's request was fine; the same query may work later."""
+
+    status = 507
+    exit_code = 13
+    retry_after = 30
+
+
 class RemoteFailed(KgError):
     """The remote SPARQL server (remote store mode) could not be reached or failed: 502 to clients."""
 

@@ -20,8 +20,10 @@ This module loads neither pyoxigraph nor Flask: the broker relays frames with it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import logging
 import os
 import pickle
 import tempfile
@@ -31,7 +33,9 @@ from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
 from typing import Any, BinaryIO
 
-from weihai_kg.errors import ResultTooLarge
+from weihai_kg.errors import NoRoomForAnswer, ResultTooLarge
+
+log = logging.getLogger(__name__)
 
 SPOOL_BYTES = 1 << 20  # an answer larger than this crosses processes as a file
 CHUNK_BYTES = 256 * 1024  # what is read from a spool at a time, to hash, compress or send
@@ -143,11 +147,14 @@ class Sink:
         if self.limit is not None and self.size + n > self.limit:
             raise ResultTooLarge(self.too_many)
         self.size += n
-        if self._file is None and self.spool_at is not None and self.size > self.spool_at:
-            self._file = tempfile.TemporaryFile()  # noqa: SIM115  handed on as a Spool, closed there
-            self._file.write(self._memory.getbuffer())
-            self._memory = io.BytesIO()
-        (self._file or self._memory).write(data)
+        try:
+            if self._file is None and self.spool_at is not None and self.size > self.spool_at:
+                self._file = tempfile.TemporaryFile()  # noqa: SIM115  handed on as a Spool, closed there
+                self._file.write(self._memory.getbuffer())
+                self._memory = io.BytesIO()
+            (self._file or self._memory).write(data)
+        except OSError as e:
+            raise _no_room(e, self._file) from e
         return n
 
     def flush(self) -> None:
@@ -156,7 +163,10 @@ class Sink:
     def body(self) -> Body:
         if self._file is None:
             return self._memory.getvalue()
-        self._file.flush()
+        try:  # the file is buffered: the disk may say it is full only now
+            self._file.flush()
+        except OSError as e:
+            raise _no_room(e, self._file) from e
         return Spool(self.size, self._file)
 
 
@@ -168,10 +178,25 @@ def spooled(body: bytes, spool_at: int | None) -> Body:
 
 
 def _file_of(body: bytes) -> BinaryIO:
-    file = tempfile.TemporaryFile()  # noqa: SIM115  closed by its Spool
-    file.write(body)
-    file.flush()
+    file = None
+    try:
+        file = tempfile.TemporaryFile()  # noqa: SIM115  closed by its Spool
+        file.write(body)
+        file.flush()
+    except OSError as e:
+        raise _no_room(e, file) from e
     return file
+
+
+def _no_room(error: OSError, file: BinaryIO | None) -> NoRoomForAnswer:
+    """What a client hears when the temp folder is full (or unwritable): the folder's path
+    and the system's words go to the server's log only. The half-written file is closed here,
+    which frees its space at once (it has no name)."""
+    if file is not None:
+        with contextlib.suppress(OSError):  # its buffer cannot be written either; the descriptor closes all the same
+            file.close()
+    log.warning("no room for a large answer in %s: %s", tempfile.gettempdir(), error)
+    return NoRoomForAnswer("the server has no room left to hold an answer this large while it is sent; try again later, or add a LIMIT")
 
 
 # The frames between a query worker, the broker and a web worker: a first byte, then the

@@ -22,6 +22,7 @@ from typing import Any
 from cachetools import LRUCache
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 
+from weihai_kg.errors import NoRoomForAnswer
 from weihai_kg.query import spool
 from weihai_kg.query.spool import Body, Spool
 from weihai_kg.store.layout import BuildInfo
@@ -45,8 +46,8 @@ def finish(reply: Reply, environ: Mapping[str, Any], info: BuildInfo | None) -> 
     if media_type.startswith(COMPRESSIBLE) and "content-encoding" not in headers:
         reply.headers = [(k, v) for k, v in reply.headers if k.lower() != "vary"]
         reply.headers.append(("Vary", ", ".join(filter(None, [headers.get("vary", ""), "Accept-Encoding"]))))
-        if len(reply.body) >= MIN_GZIP_BYTES and accepts_gzip(environ):
-            reply.body = spool.gzipped(reply.body) if isinstance(reply.body, Spool) else _gzipped(reply.body)
+        if len(reply.body) >= MIN_GZIP_BYTES and accepts_gzip(environ) and (packed := _packed(reply.body)) is not None:
+            reply.body = packed
             reply.headers = [(k, v) for k, v in reply.headers if k.lower() != "content-length"]
             reply.headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(reply.body)))]
     encoding = "gzip" if any(k.lower() == "content-encoding" for k, _ in reply.headers) else ""
@@ -60,6 +61,17 @@ def finish(reply: Reply, environ: Mapping[str, Any], info: BuildInfo | None) -> 
         kept = {"etag", "last-modified", "cache-control", "vary", "content-location", "link", "access-control-allow-origin"}
         return Reply(304, b"", [(k, v) for k, v in reply.headers if k.lower() in kept])
     return reply
+
+
+def _packed(body: Body) -> Body | None:
+    """``body`` gzip-compressed; None when a spooled answer finds no room for its compressed
+    copy: the answer, already made, goes out as it is rather than not at all."""
+    if not isinstance(body, Spool):
+        return _gzipped(body)
+    try:
+        return spool.gzipped(body)
+    except NoRoomForAnswer:
+        return None
 
 
 def _gzipped(body: bytes) -> bytes:
