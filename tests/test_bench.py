@@ -148,3 +148,25 @@ def test_cpu_time_of_a_process_tree_keeps_children_that_ended() -> None:
     child = subprocess.run([sys.executable, "-c", "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"], check=True)
     assert child.returncode == 0
     assert tree_cpu_seconds(os.getpid()) - before >= 0.25  # the child's 0.3 s (ticks of 10 ms)
+
+
+def test_trim_benchmark_short_run(built: tuple[Path, BuildInfo]) -> None:
+    """bench/trim.py on the real data, every named question once each way: the answers'
+    sizes agree with and without the trim (it stops otherwise), and each of the two fresh
+    processes prints what it spent and what it kept."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.trim", "--store", str(built[0]), "--repeat", "1", "--all"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("with malloc_trim", "without malloc_trim"))]
+    assert [row.split("  ")[0].strip() for row in rows] == ["with malloc_trim", "without malloc_trim"]
+    for row in rows:
+        cpu = float(row.split("cpu ")[1].split(" s")[0])
+        peak = int(row.split("peak RSS ")[1].split(" MiB")[0])
+        end = int(row.split("RSS at the end ")[1].split(" MiB")[0])
+        assert cpu > 0 and 0 < end <= peak, row
+    assert f"{len(load.named_queries())} questions × 1" in done.stdout
