@@ -4,6 +4,7 @@ that ``weihai-kg build`` writes beside the store."""
 from __future__ import annotations
 
 import gc
+import json
 import tracemalloc
 from pathlib import Path
 
@@ -46,6 +47,23 @@ def test_the_index_read_from_its_file_holds_little_per_name(built: tuple[Path, B
     names = len(index._keys)
     assert names > 500  # the real report's names, not an empty index
     assert held / names < 800, f"{held / names:.0f} bytes per name"
+
+
+def test_an_index_file_of_an_older_layout_is_made_afresh_from_the_store(built: tuple[Path, BuildInfo], store: Store, tmp_path: Path) -> None:
+    """A build made by an older version has its index as a list per name, without a format
+    number: the server does not misread it, but makes the index from the store."""
+    made = build_index(store)
+    number = {e.iri: n for n, e in enumerate(made.entries)}
+    older = {
+        "entities": [[e.iri, list(e.kinds)] for e in made.entries],
+        "names": [[number[e.iri], e.names.index(n), n.text, n.lang, n.preferred, key, list(starts)] for key, starts, e, n in made._keys],
+        "byName": made._sorted_ids,
+    }
+    build_dir = tmp_path / "20240101T000000Z-old"
+    index_path(build_dir).write_text(json.dumps(older, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ValueError, match="format"):
+        SearchIndex.from_json(index_path(build_dir).read_text(encoding="utf-8"))
+    assert load_index(build_dir, store).to_json() == made.to_json()
 
 
 def test_folding_ignores_case_width_spacing_punctuation_and_script() -> None:

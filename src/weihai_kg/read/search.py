@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -33,6 +34,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode
 from weihai_kg.namespaces import BASE, PREFIXES, RDF_TYPE
 from weihai_kg.store.reading import ReadStore
 
+log = logging.getLogger(__name__)
 SKOS = PREFIXES["skos"]
 WH = PREFIXES["wh"]
 # (predicate, is it a preferred name): what people call an entity, in the report and beyond
@@ -54,6 +56,7 @@ REPORT_PARTS = {WH + k for k in ("Section", "Passage", "Table", "TableRow", "Tab
     PREFIXES["schema"] + k for k in ("MonetaryAmount", "QuantitativeValue")
 }
 INDEX_SUFFIX = ".search.json"
+INDEX_FORMAT = 2  # the file's layout (``to_json``); a file of another is made afresh from the store
 Key = tuple[str, tuple[int, ...], "Entry", "Name"]  # a name as the index keeps it
 SCAN_BUDGET = 3000  # names looked at for matches inside a name, shortest first
 SEPARATOR = "\x00"  # never in a folded name (only letters and digits are kept)
@@ -207,15 +210,27 @@ class SearchIndex:
         return Found(ordered, len(matched), more)
 
     def to_json(self) -> str:
-        """The index as a file: the entities (IRI, kinds), then every name in the index's
-        order (entity number, its place among the entity's names, text, language, preferred,
-        folded, word starts), then the
-        order of the names by folded form."""
+        """The index as a file: the entities (IRI, kinds); every name in the index's order, as
+        columns (entity number, its place among the entity's names, text, language, preferred,
+        folded, word starts as one string); then the order of the names by folded form.
+        Columns, not a list per name: reading a list per name left a million-triple graph's
+        index some 70 MiB larger in each web worker, as the lists' freed memory stayed
+        scattered among the names kept."""
         number = {e.iri: n for n, e in enumerate(self.entries)}
+        keys = self._keys
         return json.dumps(
             {
+                "format": INDEX_FORMAT,
                 "entities": [[e.iri, list(e.kinds)] for e in self.entries],
-                "names": [[number[e.iri], e.names.index(n), n.text, n.lang, n.preferred, key, sorted(starts)] for key, starts, e, n in self._keys],
+                "names": {
+                    "entity": [number[e.iri] for _, _, e, _ in keys],
+                    "place": [e.names.index(n) for _, _, e, n in keys],
+                    "text": [n.text for _, _, _, n in keys],
+                    "lang": [n.lang for _, _, _, n in keys],
+                    "preferred": [n.preferred for _, _, _, n in keys],
+                    "folded": [key for key, _, _, _ in keys],
+                    "starts": [" ".join(map(str, starts)) for _, starts, _, _ in keys],
+                },
                 "byName": self._sorted_ids,
             },
             ensure_ascii=False,
@@ -223,16 +238,24 @@ class SearchIndex:
         )
 
     @classmethod
-    def from_json(cls, text: str) -> SearchIndex:
+    def from_json(cls, text: str | bytes) -> SearchIndex:
+        """The index from its file; raises ValueError for a file of another format."""
         data = json.loads(text)
+        if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT:
+            raise ValueError(f"not a search index of format {INDEX_FORMAT}")
         names: list[dict[int, Name]] = [{} for _ in data["entities"]]
         rows = []
-        shared: dict[tuple[int, ...], tuple[int, ...]] = {}  # most names start their words alike: one tuple each
-        for entity, place, name_text, lang, preferred, key, starts in data["names"]:
+        shared: dict[str, tuple[int, ...]] = {}  # most names start their words alike: one tuple each
+        c = data["names"]
+        for entity, place, name_text, lang, preferred, key, starts in zip(
+            c["entity"], c["place"], c["text"], c["lang"], c["preferred"], c["folded"], c["starts"], strict=True
+        ):
             name = Name(name_text, lang, bool(preferred))
             names[entity][place] = name
-            word_starts = tuple(starts)
-            rows.append((key, shared.setdefault(word_starts, word_starts), entity, name))
+            word_starts = shared.get(starts)
+            if word_starts is None:
+                word_starts = shared[starts] = tuple(map(int, starts.split()))
+            rows.append((key, word_starts, entity, name))
         entries = [Entry(iri, tuple(kinds), tuple(found[i] for i in sorted(found))) for (iri, kinds), found in zip(data["entities"], names, strict=True)]
         return cls(entries, ([(key, starts, entries[e], name) for key, starts, e, name in rows], data["byName"]))
 
@@ -263,10 +286,14 @@ def index_path(build_dir: Path) -> Path:
 
 def load_index(build_dir: Path, store: ReadStore) -> SearchIndex:
     """The build's index as ``weihai-kg build`` wrote it; made now from ``store`` when there is
-    none (a remote store, a build made before the index existed)."""
+    none (a remote store, a build made before the index existed) or when its file is of an
+    older format (a build made by an older version)."""
     path = index_path(build_dir)
     if path.is_file():
-        return SearchIndex.from_json(path.read_text(encoding="utf-8"))
+        try:
+            return SearchIndex.from_json(path.read_bytes())
+        except ValueError as e:  # an older layout, or a damaged file: the store has the names
+            log.warning("the search index %s cannot be read (%s); making it from the store", path, e)
     return build_index(store)
 
 
