@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import gc
 import json
+import time
 import tracemalloc
+import weakref
 from pathlib import Path
 
 import pytest
 from pyoxigraph import Store
 
+from weihai_kg.project import ProjectPaths
+from weihai_kg.query.service import Limits
 from weihai_kg.read.search import Entry, Name, SearchIndex, build_index, fold, index_path, load_index
+from weihai_kg.store.build import build
 from weihai_kg.store.layout import BuildInfo
+from weihai_kg.store.serving import Serving
 
 ID = "https://w3id.org/weihai-kg/id/"
 
@@ -117,3 +123,26 @@ def test_a_common_query_stops_at_its_budget_and_says_so() -> None:
     assert found.hits[0].entry.iri == "x"  # the shortest name still first
     found = SearchIndex(entries).search("number", 3)
     assert [h.rank for h in found.hits] == [0, 2, 2]  # exact first, then word starts
+
+
+def test_a_new_build_served_frees_the_old_builds_index(paths: ProjectPaths, tmp_path: Path) -> None:
+    """The served index is moved out of the collector's reach (``gc.freeze``, so that no full
+    collection walks it during a keystroke); the build served before must still be freed,
+    index and all, once the server has moved on to a new one."""
+    store_path = tmp_path / "store"
+    build(paths, store_path)
+    serving = Serving(store_path, Limits(workers=1), check_every=0)
+    try:
+        snapshot = serving.acquire()
+        assert snapshot.search.search("웨이하이").hits  # the index is read, and frozen
+        serving.release(snapshot)
+        old_snapshot, old_index = weakref.ref(snapshot), weakref.ref(snapshot.search)
+        del snapshot
+        time.sleep(1.1)  # a build's id holds its time; the next one must differ
+        build(paths, store_path)
+        assert serving.reload()
+        gc.collect()
+        assert old_snapshot() is None and old_index() is None
+        assert serving.current.search.search("웨이하이").hits  # the new build's index, read anew
+    finally:
+        serving.close()

@@ -9,6 +9,7 @@ the old graph or the new one, never a mix, and no request fails because of the s
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -57,7 +58,14 @@ class Snapshot:
         when the build has none (a remote store). Computed twice at worst, by two first users."""
         from weihai_kg.read.search import load_index
 
-        return load_index(self.path, self.store)
+        index = load_index(self.path, self.store)
+        # The index is some million long-lived objects at 1M triples: left to the collector,
+        # its next full collection walks them all in the middle of a keystroke (200 ms). One
+        # collection now, then everything alive moved where collections never look (it is
+        # still freed when the snapshot goes).
+        gc.collect()
+        gc.freeze()
+        return index
 
     @property
     def reader(self) -> ServiceReader:
