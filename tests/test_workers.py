@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -176,22 +177,29 @@ def test_a_server_stopped_while_its_workers_start_exits_at_once(built: tuple[Pat
 
     command = [sys.executable, "-m", "weihai_kg", "serve", "--store", str(built[0]), "--port", str(free_port()), "--server", server, "--workers", "2"]
     env = {**os.environ, "WEIHAI_KG_FAULT": "app-building"}  # each web worker waits 3 s in create_app (faults.py)
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+    log = tempfile.TemporaryFile()  # noqa: SIM115  closed with the test; read when a check fails
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+
+    def said() -> str:
+        log.seek(0)
+        return log.read().decode("utf-8", "replace")[-3000:]
+
     try:
         deadline = time.monotonic() + 30
         while len(tree(proc.pid)) < 3 and time.monotonic() < deadline:  # the main process and both web workers
             time.sleep(0.01)
-        assert len(tree(proc.pid)) >= 3
+        assert len(tree(proc.pid)) >= 3, f"processes {tree(proc.pid)}, exit {proc.poll()}; the server said:\n{said()}"
         time.sleep(0.5)  # well inside the pause
         started = time.monotonic()
         os.kill(proc.pid, signal.SIGTERM)
         proc.wait(timeout=15)
         # gunicorn's workers stop once the app is built (after the 3 s pause): not the 10 s kill timeout
-        assert time.monotonic() - started < 6.5
+        assert time.monotonic() - started < 6.5, said()
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        log.close()
 
 
 @pytest.mark.parametrize("server", ["granian", "gunicorn"])
