@@ -51,6 +51,10 @@ class Visit:
         self.page.close()
 
     def no_sideways_scroll(self) -> None:
+        # What a person sees once the page has loaded: a click that opens a page returns once
+        # its HTML arrives, and on a loaded machine the stylesheet that puts a wide chart in
+        # its own scrolling frame can come after (one CI run measured 1,188 px on a phone).
+        self.page.wait_for_load_state("load")
         width = self.page.evaluate("document.documentElement.scrollWidth")
         viewport = self.page.viewport_size["width"]
         assert width <= viewport, f"{self.page.url}: {width} px wide on a {viewport} px screen"
