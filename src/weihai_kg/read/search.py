@@ -75,8 +75,8 @@ def fold(text: str) -> str:
 
 def _starts(text: str) -> tuple[int, ...]:
     """Where the words of ``text`` begin in its folded form, in order. A tuple, not a set:
-    a name has a few words and the scan only walks them, and a set costs some 200 bytes more
-    per name (60 MiB of a million-triple graph's index)."""
+    a name has a few words and the scan only walks them, and a set costs some 240 bytes more
+    per name (about 100 MiB of a million-triple graph's index)."""
     folded = _t2s().convert(unicodedata.normalize("NFKC", text).casefold())
     starts, at = [], 0
     for word in "".join(ch if ch.isalnum() else " " for ch in folded).split():
@@ -214,7 +214,7 @@ class SearchIndex:
         columns (entity number, its place among the entity's names, text, language, preferred,
         folded, word starts as one string); then the order of the names by folded form.
         Columns, not a list per name: reading a list per name left a million-triple graph's
-        index some 70 MiB larger in each web worker, as the lists' freed memory stayed
+        index some 60 MiB larger in each web worker, as the lists' freed memory stayed
         scattered among the names kept."""
         number = {e.iri: n for n, e in enumerate(self.entries)}
         keys = self._keys
@@ -246,9 +246,9 @@ class SearchIndex:
         names: list[dict[int, Name]] = [{} for _ in data["entities"]]
         rows = []
         shared: dict[str, tuple[int, ...]] = {}  # most names start their words alike: one tuple each
-        c = data["names"]
+        columns = data["names"]
         for entity, place, name_text, lang, preferred, key, starts in zip(
-            c["entity"], c["place"], c["text"], c["lang"], c["preferred"], c["folded"], c["starts"], strict=True
+            *(columns[k] for k in ("entity", "place", "text", "lang", "preferred", "folded", "starts")), strict=True
         ):
             name = Name(name_text, lang, bool(preferred))
             names[entity][place] = name
