@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from bench import load
 
@@ -44,12 +45,23 @@ def _rss_mib() -> float:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
+def _answer(store: Any, query: load.Query) -> tuple[int, float]:
+    """One answer as a query worker writes it (``run_job`` with the spool): its size in bytes
+    and the seconds it took; a spooled answer's file is closed at once."""
+    from weihai_kg.query import spool
+    from weihai_kg.query.run import Job, run_job
+
+    started = time.monotonic()
+    answer = run_job(store, Job(query.text, "ntriples" if query.graph else "json", 0), spool_at=spool.SPOOL_BYTES)
+    if isinstance(answer.body, spool.Spool):
+        answer.body.close()
+    return len(answer.body), time.monotonic() - started
+
+
 def _answered(store_path: str, queries: list[load.Query], repeat: int, trim: bool) -> Figures:
     """In a fresh process: the queries answered ``repeat`` times each, as a query worker does."""
     from pyoxigraph import Store
 
-    from weihai_kg.query import spool
-    from weihai_kg.query.run import Job, run_job
     from weihai_kg.query.workers import HEAVY_SECONDS, memory_trimmer
 
     store = Store.read_only(store_path)
@@ -57,15 +69,10 @@ def _answered(store_path: str, queries: list[load.Query], repeat: int, trim: boo
     before = resource.getrusage(resource.RUSAGE_SELF)
     sizes = []
     for query in queries:
-        job = Job(query.text, "ntriples" if query.graph else "json", 0)
         for _ in range(repeat):
-            started = time.monotonic()
-            answer = run_job(store, job, spool_at=spool.SPOOL_BYTES)
-            sizes.append(len(answer.body))
-            if isinstance(answer.body, spool.Spool):
-                answer.body.close()
-            del answer
-            if time.monotonic() - started > HEAVY_SECONDS:
+            size, seconds = _answer(store, query)
+            sizes.append(size)
+            if seconds > HEAVY_SECONDS:
                 give_back()
     after = resource.getrusage(resource.RUSAGE_SELF)
     return Figures(
@@ -81,20 +88,10 @@ def _heavy(store_path: str, queries: list[load.Query]) -> list[str]:
     """In a fresh process: the kinds of the queries whose first answer takes over HEAVY_SECONDS."""
     from pyoxigraph import Store
 
-    from weihai_kg.query import spool
-    from weihai_kg.query.run import Job, run_job
     from weihai_kg.query.workers import HEAVY_SECONDS
 
     store = Store.read_only(store_path)
-    heavy = []
-    for query in queries:
-        started = time.monotonic()
-        answer = run_job(store, Job(query.text, "ntriples" if query.graph else "json", 0), spool_at=spool.SPOOL_BYTES)
-        if isinstance(answer.body, spool.Spool):
-            answer.body.close()
-        if time.monotonic() - started > HEAVY_SECONDS:
-            heavy.append(query.kind)
-    return heavy
+    return [query.kind for query in queries if _answer(store, query)[1] > HEAVY_SECONDS]
 
 
 def _in_fresh_process(fn: object, *args: object) -> object:

@@ -39,7 +39,7 @@ def test_build_writes_the_index_beside_the_store(built: tuple[Path, BuildInfo], 
 
 def test_the_index_read_from_its_file_holds_little_per_name(built: tuple[Path, BuildInfo]) -> None:
     """Each web worker that serves a search holds the whole index: on a million-triple graph
-    its word starts as one set per name cost 130 MiB of 530. Kept as tuples, one per distinct
+    its word starts as one set per name cost about 100 MiB of 530. Kept as tuples, one per distinct
     value, the real report's index holds about 660 bytes per name (980 with the sets)."""
     text = index_path(built[0].resolve()).read_text(encoding="utf-8")
     gc.collect()
