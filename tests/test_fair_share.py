@@ -15,7 +15,7 @@ import requests
 from bench import fairness, load
 
 from weihai_kg.errors import ServiceBusy, TooManyQueries
-from weihai_kg.query.fair_share import FairShare
+from weihai_kg.query.fair_share import FairShare, RunTimes
 from weihai_kg.store.layout import BuildInfo
 
 from .abuse import session_from
@@ -27,18 +27,19 @@ class Holder:
 
     order: ClassVar[list[str]] = []
 
-    def __init__(self, share: FairShare, client: str, timeout: float = 10.0) -> None:
+    def __init__(self, share: FairShare, client: str, timeout: float = 10.0, question: str | None = None) -> None:
         self.release = threading.Event()
         self.got = threading.Event()
         self.error: Exception | None = None
         self.client = client
+        self.question = question
         self.thread = threading.Thread(target=self._run, args=(share, timeout))
         self.thread.start()
 
     def _run(self, share: FairShare, timeout: float) -> None:
         try:
-            with share.slot(self.client, timeout):
-                Holder.order.append(self.client)
+            with share.slot(self.client, timeout, self.question):
+                Holder.order.append(self.question or self.client)
                 self.got.set()
                 self.release.wait(10)
         except Exception as e:
@@ -103,6 +104,67 @@ def test_only_a_full_queue_is_refused_and_a_long_wait_is_busy() -> None:
     running.done()
     with share.slot("b", 1):
         assert share.state() == {"b": (1, 0)}
+
+
+def test_within_a_client_a_question_known_to_be_quick_goes_before_a_long_one() -> None:
+    """The long question arrived first, but it took 4 s before and the quick one nothing: a
+    freed slot goes to the quick one. Another client's turn is not changed by it."""
+    Holder.order = []
+    share = FairShare(1, queue_limit=0)
+    share.times.record("long", 4.0)
+    share.times.record("quick", 0.01)
+    running = Holder(share, "a")
+    settle(share, {"a": (1, 0)})
+    long = Holder(share, "a", question="long")
+    settle(share, {"a": (1, 1)})
+    quick = Holder(share, "a", question="quick")
+    settle(share, {"a": (1, 2)})
+    Holder.order = []
+    running.done()
+    quick.got.wait(5)
+    assert Holder.order == ["quick"]
+    quick.done()
+    long.got.wait(5)
+    assert Holder.order == ["quick", "long"]
+    long.done()
+    assert share.state() == {}
+
+
+def test_a_long_question_is_not_passed_by_quick_ones_that_came_after_its_expected_time() -> None:
+    """A long question is due at its arrival plus what it took before (0.2 s): a quick one
+    asked 0.3 s after it is due later, and waits its turn."""
+    Holder.order = []
+    share = FairShare(1, queue_limit=0)
+    share.times.record("long", 0.2)
+    running = Holder(share, "a")
+    settle(share, {"a": (1, 0)})
+    long = Holder(share, "a", question="long")
+    settle(share, {"a": (1, 1)})
+    time.sleep(0.3)
+    quick = Holder(share, "a", question="quick")  # never seen: expected to take nothing
+    settle(share, {"a": (1, 2)})
+    Holder.order = []
+    running.done()
+    long.got.wait(5)
+    assert Holder.order == ["long"]
+    long.done()
+    quick.done()
+    assert share.state() == {}
+
+
+def test_what_a_question_takes_is_learned_from_its_runs_and_kept_for_the_latest_ones() -> None:
+    share = FairShare(1, queue_limit=0)
+    with share.slot("a", 1, "q"):
+        time.sleep(0.05)
+    assert share.times.expected("q") >= 0.05
+    times = RunTimes(kept=2)
+    times.record("q", 1.0)
+    times.record("q", 3.0)
+    assert times.expected("q") == pytest.approx(2.0)  # a moving average, not the last run alone
+    times.record("r", 1.0)
+    times.record("s", 1.0)
+    assert times.expected("q") == 0.0  # the oldest asked is forgotten past ``kept``
+    assert times.expected("s") == 1.0
 
 
 def test_real_clients_one_alone_not_refused_two_served_alike(built: tuple[Path, BuildInfo]) -> None:

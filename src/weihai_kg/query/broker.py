@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import logging
 import os
 import pickle
@@ -69,7 +70,8 @@ class Broker:
         its spool's descriptor), or the KgError that stopped it (a full queue, the time limit,
         a dead worker)."""
         try:
-            with self.share.slot(client, self.timeout):
+            # The pickled job's digest names the question (the broker never unpickles it).
+            with self.share.slot(client, self.timeout, hashlib.blake2b(job, digest_size=8).digest()):
                 return self._pool(store_path).run_pickled(job)
         except KgError as e:
             return spool.frame_of(e), None
