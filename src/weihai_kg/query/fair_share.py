@@ -53,7 +53,7 @@ class _Ticket:
 
 class RunTimes:
     """How long each question held its worker, as a moving average over its runs: the last
-    ``kept`` questions asked (a question is whatever key the caller gives, e.g. the job)."""
+    ``kept`` questions asked (a question is whatever key the caller gives: the job's hash or digest)."""
 
     WEIGHT = 0.5  # of the latest run against the ones before
 
